@@ -37,7 +37,8 @@ all: $(BUILD)/avskey $(BUILD)/unit_tests
 
 $(BUILD)/obj/%.o: %.c $(HDRS) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/libavskey.a: $(LIB_OBJ)
 	@rm -f $@

@@ -1,6 +1,8 @@
 /* avskey: the verb table and dispatch. One file per verb group. */
 #include "cli.h"
 
+#include "avskey/harden.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +160,9 @@ int main(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     if (strcmp(argv[1], "--version") == 0) return avskey_cmd_version(1, argv);
+    /* Before any secret exists: no core dumps, no ptrace by the same user. */
+    avskey_err he = avskey_harden_process();
+    if (he) return avskey_cli_fail(he);
     for (size_t i = 0; i < NVERBS; i++) {
         const char *name = verbs[i].name;
         const char *sp = strchr(name, ' ');

@@ -68,6 +68,7 @@ run: deps
 check: test-deps
 	$(MAKE) all
 	$(MAKE) asan
+	$(MAKE) fuzz-build
 	$(MAKE) ctest
 
 ctest: all
@@ -85,3 +86,19 @@ install: all
 
 clean:
 	rm -rf build
+
+# ---- fuzzing (clang libFuzzer) ------------------------------------------
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_SECONDS ?= 600
+FUZZ_FLAGS   := -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Iinclude -Isrc $(PKG_CFLAGS)
+
+.PHONY: fuzz-build fuzz
+fuzz-build: $(FUZZ_BIN)
+
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS)
+	@mkdir -p build/fuzz
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS_ALL)
+
+fuzz: fuzz-build
+	for f in $(FUZZ_BIN); do tests/fuzz/run.sh $${f#build/fuzz/fuzz_} $(FUZZ_SECONDS); done

@@ -63,5 +63,11 @@ int avskey_cmd_sign_ecdsa(int argc, char **argv);
 int avskey_cmd_sign_bls(int argc, char **argv);
 int avskey_cmd_verify_bls(int argc, char **argv);
 int avskey_cmd_bench(int argc, char **argv);
+int avskey_cmd_serve(int argc, char **argv);
+
+/* serve options handled by the server support modules (src/cli/serve_extras.c). */
+struct avskey_server_config;
+avskey_err avskey_serve_extras(struct avskey_server_config *cfg, const avskey_args *a);
+void avskey_serve_extras_free(struct avskey_server_config *cfg);
 
 #endif

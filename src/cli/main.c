@@ -17,6 +17,7 @@ static const avskey_verb verbs[] = {
     {"sign ecdsa", avskey_cmd_sign_ecdsa, "sign data or a digest with an ECDSA key"},
     {"sign bls", avskey_cmd_sign_bls, "sign a message or a G1 point with a BLS key"},
     {"verify bls", avskey_cmd_verify_bls, "verify a BLS signature"},
+    {"serve", avskey_cmd_serve, "unlock the keys and serve the Web3Signer-compatible API"},
     {"bench", avskey_cmd_bench, "measure the speed of the crypto operations"},
     {"version", avskey_cmd_version, "print the version and commit"},
 };

@@ -1,0 +1,107 @@
+/* The daemon's life: unlock keys, open ports, serve, reload on SIGHUP,
+ * drain and stop on SIGTERM/SIGINT. */
+#include "http_auth.h"
+#include "server.h"
+
+#include "avskey/log.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void log_ring(const avskey_keyring *r)
+{
+    char fields[1600];
+    for (size_t i = 0; i < r->n; i++) {
+        const avskey_key *k = &r->keys[i];
+        char name[300];
+        avskey_json_escape(name, sizeof name, k->name);
+        snprintf(fields, sizeof fields, "\"event\":\"key_loaded\",\"name\":%s,\"type\":\"%s\",\"id\":\"%s\"", name,
+                 k->type == AVSKEY_KEY_BLS ? "bls" : "ecdsa", k->type == AVSKEY_KEY_BLS ? k->id_g1 : k->id_addr);
+        avskey_log("info", "key loaded", fields);
+    }
+    for (size_t i = 0; i < r->nerrors; i++) {
+        char src[700], msg[700];
+        avskey_json_escape(src, sizeof src, r->errors[i].source);
+        avskey_json_escape(msg, sizeof msg, r->errors[i].message);
+        snprintf(fields, sizeof fields, "\"event\":\"key_failed\",\"source\":%s,\"error\":%s", src, msg);
+        avskey_log("error", "key failed to load", fields);
+    }
+}
+
+static void notify_systemd(const char *state)
+{
+    (void)state; /* sd_notify arrives with the hardening work */
+}
+
+/* Waits for signals: SIGHUP reloads, SIGTERM/SIGINT return. */
+static void wait_signals(avskey_server_config *cfg, const sigset_t *set)
+{
+    for (;;) {
+        int sig = 0;
+        if (sigwait(set, &sig) != 0) continue;
+        if (sig == SIGHUP) {
+            avskey_log("info", "SIGHUP: reloading keys", "\"event\":\"reload_requested\"");
+            avskey_reload_start(cfg);
+            continue;
+        }
+        avskey_logf("info", "signal %d: shutting down", sig);
+        return;
+    }
+}
+
+/* Stops accepting, lets in-flight requests finish (at most 10 s), stops. */
+static void drain(void *http)
+{
+    avskey_http_quiesce(http);
+    for (int i = 0; i < 1000 && avskey_http_in_flight() > 0; i++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    avskey_http_stop(http);
+}
+
+avskey_err avskey_server_run(avskey_server_config *cfg)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);  /* every thread started below inherits it */
+    signal(SIGPIPE, SIG_IGN);
+
+    avskey_keyring *ring = NULL;
+    avskey_err e = avskey_keyring_load(&ring, &cfg->keys, NULL);
+    if (e) return e;
+    log_ring(ring);
+    char fields[200];
+    snprintf(fields, sizeof fields, "\"event\":\"keys_unlocked\",\"keys_loaded\":%zu,\"errors\":%zu,\"seconds\":%.3f",
+             ring->n, ring->nerrors, ring->unlock_seconds);
+    avskey_log("info", "keys unlocked", fields);
+    avskey_keyring_install(ring);
+
+    unsigned port = 0;
+    void *http = avskey_http_start(cfg, &port);
+    if (!http) {
+        avskey_keyring_install(NULL);
+        return AVSKEY_ERR_IO;
+    }
+    snprintf(fields, sizeof fields, "\"event\":\"listening\",\"http\":\"%s%s%s:%u\",\"tls\":%s",
+             strchr(cfg->http_host, ':') ? "[" : "", cfg->http_host, strchr(cfg->http_host, ':') ? "]" : "", port,
+             cfg->tls_cert_pem ? "true" : "false");
+    avskey_log("info", "ready", fields);
+    notify_systemd("READY=1");
+    wait_signals(cfg, &set);
+    notify_systemd("STOPPING=1");
+    drain(http);
+    for (int i = 0; i < 3000 && avskey_reload_running(); i++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    avskey_keyring_install(NULL);
+    avskey_log("info", "stopped", "\"event\":\"stopped\"");
+    return AVSKEY_OK;
+}

@@ -4,6 +4,7 @@
 #include "server.h"
 
 #include "avskey/log.h"
+#include "avskey/sdnotify.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -29,11 +30,6 @@ static void log_ring(const avskey_keyring *r)
         snprintf(fields, sizeof fields, "\"event\":\"key_failed\",\"source\":%s,\"error\":%s", src, msg);
         avskey_log("error", "key failed to load", fields);
     }
-}
-
-static void notify_systemd(const char *state)
-{
-    (void)state; /* sd_notify arrives with the hardening work */
 }
 
 /* Waits for signals: SIGHUP reloads, SIGTERM/SIGINT return. */
@@ -93,9 +89,9 @@ avskey_err avskey_server_run(avskey_server_config *cfg)
              strchr(cfg->http_host, ':') ? "[" : "", cfg->http_host, strchr(cfg->http_host, ':') ? "]" : "", port,
              cfg->tls_cert_pem ? "true" : "false");
     avskey_log("info", "ready", fields);
-    notify_systemd("READY=1");
+    avskey_sd_notify("READY=1");
     wait_signals(cfg, &set);
-    notify_systemd("STOPPING=1");
+    avskey_sd_notify("STOPPING=1");
     drain(http);
     for (int i = 0; i < 3000 && avskey_reload_running(); i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};

@@ -147,6 +147,20 @@ try:
 finally:
     d.stop()
 
+# systemd readiness: READY=1 then STOPPING=1 on $NOTIFY_SOCKET
+import socket
+sock_path = os.path.join(T, "notify.sock")
+ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+ns.bind(sock_path)
+ns.settimeout(20)
+d = Daemon("--keystore-dir", K, "--password-dir", P, env=dict(os.environ, NOTIFY_SOCKET=sock_path))
+try:
+    c.eq(ns.recv(100), b"READY=1", "sd_notify READY=1")
+finally:
+    d.stop()
+c.eq(ns.recv(100), b"STOPPING=1", "sd_notify STOPPING=1")
+ns.close()
+
 # refuses to listen off loopback without TLS and --auth-file
 r = run("serve", "--keystore-dir", K, "--password-dir", P, "--http-listen", "0.0.0.0:0")
 c.eq(r.returncode, 1, "non-loopback refused")

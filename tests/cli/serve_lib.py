@@ -52,11 +52,12 @@ def run(*args, stdin=None, env=None):
 class Daemon:
     """avskey serve with the given arguments, on 127.0.0.1 with a free port."""
 
-    def __init__(self, *args, listen="127.0.0.1:0", wait=True):
+    def __init__(self, *args, listen="127.0.0.1:0", wait=True, env=None):
         self.log_path = tempfile.mktemp(prefix="avskey-serve-log-")
         self.log = open(self.log_path, "w+")
         self.proc = subprocess.Popen([AVSKEY, "serve", "--http-listen", listen, *args],
-                                     stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
+                                     stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=env)
         self.port = None
         if wait:
             self.wait_ready()

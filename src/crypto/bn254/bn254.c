@@ -1056,3 +1056,13 @@ int avskey_bn254_test_g2_on_twist_xonly(uint8_t raw_out[128], const uint8_t xa1[
     fp_to_be(raw_out + 96, &y.a);
     return 1;
 }
+
+void avskey_bn254_bench_fp_mul_chain(uint64_t x[4], const uint64_t y[4], uint64_t n)
+{
+    fp a, b;
+    ensure_init();
+    memcpy(a.v, x, 32);
+    memcpy(b.v, y, 32);
+    for (uint64_t i = 0; i < n; i++) fp_mul(&a, &a, &b);
+    memcpy(x, a.v, 32);
+}

@@ -56,6 +56,7 @@ static inline void fp_reduce_once(uint64_t r[4], const uint64_t t[4], uint64_t t
     uint64_t s[4];
     u128 d = (u128)t[0] - P[0];
     s[0] = (uint64_t)d;
+    _Pragma("GCC unroll 8")
     for (int i = 1; i < 4; i++) {
         d = (u128)t[i] - P[i] - (uint64_t)((d >> 64) & 1);
         s[i] = (uint64_t)d;
@@ -63,14 +64,17 @@ static inline void fp_reduce_once(uint64_t r[4], const uint64_t t[4], uint64_t t
     uint64_t borrow = (uint64_t)((d >> 64) & 1);
     /* keep t if t < p, i.e. borrow out and no carry limb */
     uint64_t keep = (uint64_t)0 - (borrow & ~t4 & 1);
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 4; i++) r[i] = (t[i] & keep) | (s[i] & ~keep);
 }
 
 static inline void fp_mul_port(fp *r, const fp *a, const fp *b)
 {
     uint64_t t[5] = {0, 0, 0, 0, 0};
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 4; i++) {
         u128 c = 0;
+        _Pragma("GCC unroll 8")
         for (int j = 0; j < 4; j++) {
             c += (u128)a->v[j] * b->v[i] + t[j];
             t[j] = (uint64_t)c;
@@ -79,6 +83,7 @@ static inline void fp_mul_port(fp *r, const fp *a, const fp *b)
         uint64_t t4 = t[4] + (uint64_t)c; /* t < 2p*2^64, no overflow */
         uint64_t m = t[0] * N0;
         c = ((u128)m * P[0] + t[0]) >> 64;
+        _Pragma("GCC unroll 8")
         for (int j = 1; j < 4; j++) {
             c += (u128)m * P[j] + t[j];
             t[j - 1] = (uint64_t)c;
@@ -91,55 +96,83 @@ static inline void fp_mul_port(fp *r, const fp *a, const fp *b)
     fp_reduce_once(r->v, t, t[4]);
 }
 
-#if defined(__x86_64__)
-__attribute__((target("adx,bmi2"))) static void fp_mul_adx(fp *r, const fp *a, const fp *b)
+#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+/* One row of the CIOS Montgomery product with two carry chains: t += a*b[i]
+ * (lo halves on the CF chain with ADCX, hi halves on the OF chain with
+ * ADOX), then t = (t + m*p) / 2^64 with m = t0 * N0. p < 2^254, so t stays
+ * below 2p in four limbs plus the one-limb carry A. */
+#define FP_MULX_ROW(i)                                                          \
+    "movq " #i "*8(%[b]), %%rdx\n\t"                                             \
+    "xorl %%eax, %%eax\n\t"                                                     \
+    "mulxq 0(%[a]), %[lo], %[hi]\n\t"                                           \
+    "adcxq %[lo], %[t0]\n\t"                                                    \
+    "adoxq %[hi], %[t1]\n\t"                                                    \
+    "mulxq 8(%[a]), %[lo], %[hi]\n\t"                                           \
+    "adcxq %[lo], %[t1]\n\t"                                                    \
+    "adoxq %[hi], %[t2]\n\t"                                                    \
+    "mulxq 16(%[a]), %[lo], %[hi]\n\t"                                          \
+    "adcxq %[lo], %[t2]\n\t"                                                    \
+    "adoxq %[hi], %[t3]\n\t"                                                    \
+    "mulxq 24(%[a]), %[lo], %[c]\n\t"                                           \
+    "adcxq %[lo], %[t3]\n\t"                                                    \
+    "adoxq %%rax, %[c]\n\t"                                                     \
+    "adcxq %%rax, %[c]\n\t"                                                     \
+    "movq %[t0], %%rdx\n\t"                                                     \
+    "imulq %[n0], %%rdx\n\t"                                                    \
+    "xorl %%eax, %%eax\n\t"                                                     \
+    "mulxq %[p0], %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], %[t0]\n\t"                                                    \
+    "adoxq %[hi], %[t1]\n\t"                                                    \
+    "mulxq %[p1], %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], %[t1]\n\t"                                                    \
+    "adoxq %[hi], %[t2]\n\t"                                                    \
+    "mulxq %[p2], %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], %[t2]\n\t"                                                    \
+    "adoxq %[hi], %[t3]\n\t"                                                    \
+    "mulxq %[p3], %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], %[t3]\n\t"                                                    \
+    "adoxq %%rax, %[hi]\n\t"                                                    \
+    "adcxq %[c], %[hi]\n\t"                                                     \
+    "movq %[t1], %[t0]\n\t"                                                     \
+    "movq %[t2], %[t1]\n\t"                                                     \
+    "movq %[t3], %[t2]\n\t"                                                     \
+    "movq %[hi], %[t3]\n\t"
+
+/* MULX/ADCX/ADOX Montgomery multiplication; only called when the CPU has
+ * BMI2 and ADX (checked with cpuid at run time). Constant time. */
+static inline void fp_mul_adx(fp *r, const fp *a, const fp *b)
 {
-    unsigned long long t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5;
-    unsigned long long lo0, lo1, lo2, lo3, hi0, hi1, hi2, hi3, m;
-    unsigned char c1, c2;
-    for (int i = 0; i < 4; i++) {
-        unsigned long long bi = b->v[i];
-        lo0 = _mulx_u64(a->v[0], bi, &hi0);
-        lo1 = _mulx_u64(a->v[1], bi, &hi1);
-        lo2 = _mulx_u64(a->v[2], bi, &hi2);
-        lo3 = _mulx_u64(a->v[3], bi, &hi3);
-        c1 = _addcarryx_u64(0, t0, lo0, &t0);
-        c1 = _addcarryx_u64(c1, t1, lo1, &t1);
-        c1 = _addcarryx_u64(c1, t2, lo2, &t2);
-        c1 = _addcarryx_u64(c1, t3, lo3, &t3);
-        c1 = _addcarryx_u64(c1, t4, 0, &t4);
-        t5 = c1;
-        c2 = _addcarryx_u64(0, t1, hi0, &t1);
-        c2 = _addcarryx_u64(c2, t2, hi1, &t2);
-        c2 = _addcarryx_u64(c2, t3, hi2, &t3);
-        c2 = _addcarryx_u64(c2, t4, hi3, &t4);
-        t5 += c2;
-        m = t0 * N0;
-        lo0 = _mulx_u64(m, P[0], &hi0);
-        lo1 = _mulx_u64(m, P[1], &hi1);
-        lo2 = _mulx_u64(m, P[2], &hi2);
-        lo3 = _mulx_u64(m, P[3], &hi3);
-        c1 = _addcarryx_u64(0, t0, lo0, &t0); /* t0 becomes 0 */
-        c1 = _addcarryx_u64(c1, t1, lo1, &t1);
-        c1 = _addcarryx_u64(c1, t2, lo2, &t2);
-        c1 = _addcarryx_u64(c1, t3, lo3, &t3);
-        c1 = _addcarryx_u64(c1, t4, 0, &t4);
-        t5 += c1;
-        c2 = _addcarryx_u64(0, t1, hi0, &t1);
-        c2 = _addcarryx_u64(c2, t2, hi1, &t2);
-        c2 = _addcarryx_u64(c2, t3, hi2, &t3);
-        c2 = _addcarryx_u64(c2, t4, hi3, &t4);
-        t5 += c2;
-        t0 = t1; t1 = t2; t2 = t3; t3 = t4; t4 = t5;
-    }
-    uint64_t t[4] = {t0, t1, t2, t3};
-    fp_reduce_once(r->v, t, t4);
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, lo, hi, c;
+    __asm__(FP_MULX_ROW(0) FP_MULX_ROW(1) FP_MULX_ROW(2) FP_MULX_ROW(3)
+            /* conditional final subtraction of p */
+            "movq %[t0], %[lo]\n\t"
+            "subq %[p0], %[lo]\n\t"
+            "movq %[t1], %[hi]\n\t"
+            "sbbq %[p1], %[hi]\n\t"
+            "movq %[t2], %[c]\n\t"
+            "sbbq %[p2], %[c]\n\t"
+            "movq %[t3], %%rdx\n\t"
+            "sbbq %[p3], %%rdx\n\t"
+            "cmovncq %[lo], %[t0]\n\t"
+            "cmovncq %[hi], %[t1]\n\t"
+            "cmovncq %[c], %[t2]\n\t"
+            "cmovncq %%rdx, %[t3]\n\t"
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [lo] "=&r"(lo),
+              [hi] "=&r"(hi), [c] "=&r"(c)
+            : [a] "r"(a->v), [b] "r"(b->v), "m"(*(const uint64_t(*)[4])a->v),
+              "m"(*(const uint64_t(*)[4])b->v), [n0] "m"(N0), [p0] "m"(P[0]), [p1] "m"(P[1]),
+              [p2] "m"(P[2]), [p3] "m"(P[3])
+            : "rax", "rdx", "cc");
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
 }
 #endif
 
-static inline void fp_mul(fp *r, const fp *a, const fp *b)
+__attribute__((always_inline)) static inline void fp_mul(fp *r, const fp *a, const fp *b)
 {
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
     if (avskey_bn254_use_adx > 0) {
         fp_mul_adx(r, a, b);
         return;
@@ -154,6 +187,7 @@ static inline void fp_add(fp *r, const fp *a, const fp *b)
 {
     uint64_t t[4];
     u128 c = 0;
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 4; i++) {
         c += (u128)a->v[i] + b->v[i];
         t[i] = (uint64_t)c;
@@ -166,12 +200,14 @@ static inline void fp_sub(fp *r, const fp *a, const fp *b)
 {
     uint64_t t[4];
     u128 d = 0;
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 4; i++) {
         d = (u128)a->v[i] - b->v[i] - (uint64_t)((d >> 64) & 1);
         t[i] = (uint64_t)d;
     }
     uint64_t mask = (uint64_t)0 - (uint64_t)((d >> 64) & 1);
     u128 c = 0;
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 4; i++) {
         c += (u128)t[i] + (P[i] & mask);
         r->v[i] = (uint64_t)c;
@@ -198,6 +234,7 @@ static inline void fp_neg(fp *r, const fp *a)
 {
     uint64_t nz = (uint64_t)0 - (1 ^ fp_is_zero(a));
     u128 d = 0;
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 4; i++) {
         d = (u128)P[i] - a->v[i] - (uint64_t)((d >> 64) & 1);
         r->v[i] = (uint64_t)d & nz;
@@ -208,6 +245,7 @@ static inline void fp_neg(fp *r, const fp *a)
 static inline void fp_cmov(fp *r, const fp *a, uint64_t flag)
 {
     uint64_t m = (uint64_t)0 - flag;
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 4; i++) r->v[i] ^= m & (r->v[i] ^ a->v[i]);
 }
 
@@ -236,14 +274,17 @@ static inline void fp_to_int(uint64_t x[4], const fp *a)
 static inline uint64_t int_lt_p(const uint64_t x[4])
 {
     u128 d = 0;
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 4; i++) d = (u128)x[i] - P[i] - (uint64_t)((d >> 64) & 1);
     return (uint64_t)((d >> 64) & 1);
 }
 
 static inline void be32_to_int(uint64_t x[4], const uint8_t in[32])
 {
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 4; i++) {
         uint64_t w = 0;
+        _Pragma("GCC unroll 8")
         for (int j = 0; j < 8; j++) w = (w << 8) | in[(3 - i) * 8 + j];
         x[i] = w;
     }
@@ -251,7 +292,9 @@ static inline void be32_to_int(uint64_t x[4], const uint8_t in[32])
 
 static inline void int_to_be32(uint8_t out[32], const uint64_t x[4])
 {
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 4; i++)
+        _Pragma("GCC unroll 8")
         for (int j = 0; j < 8; j++) out[(3 - i) * 8 + j] = (uint8_t)(x[i] >> (56 - 8 * j));
 }
 
@@ -639,6 +682,7 @@ static int fp12_eq_var(const fp12 *x, const fp12 *y)
 {
     const fp2 *a = &x->c0.c0, *b = &y->c0.c0;
     uint64_t e = 1;
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 6; i++) e &= fp2_eq(&a[i], &b[i]);
     return (int)e;
 }

@@ -47,4 +47,7 @@ void avskey_bn254_test_g2_from_affine_unchecked(struct avskey_bn254_g2 *out, con
 int avskey_bn254_test_g2_on_twist_xonly(uint8_t raw_out[128], const uint8_t xa1[32],
                                         const uint8_t xa0[32]);
 
+/* Benchmark: x = x*y (Montgomery, x and y < p) n times, a dependent chain. */
+void avskey_bn254_bench_fp_mul_chain(uint64_t x[4], const uint64_t y[4], uint64_t n);
+
 #endif

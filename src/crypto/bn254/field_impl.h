@@ -140,7 +140,7 @@ static inline void fp_mul_port(fp *r, const fp *a, const fp *b)
 
 /* MULX/ADCX/ADOX Montgomery multiplication; only called when the CPU has
  * BMI2 and ADX (checked with cpuid at run time). Constant time. */
-static inline void fp_mul_adx(fp *r, const fp *a, const fp *b)
+__attribute__((always_inline)) static inline void fp_mul_adx(fp *r, const fp *a, const fp *b)
 {
     uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, lo, hi, c;
     __asm__(FP_MULX_ROW(0) FP_MULX_ROW(1) FP_MULX_ROW(2) FP_MULX_ROW(3)
@@ -183,7 +183,7 @@ __attribute__((always_inline)) static inline void fp_mul(fp *r, const fp *a, con
 
 static inline void fp_sqr(fp *r, const fp *a) { fp_mul(r, a, a); }
 
-static inline void fp_add(fp *r, const fp *a, const fp *b)
+static inline void fp_add_c(fp *r, const fp *a, const fp *b)
 {
     uint64_t t[4];
     u128 c = 0;
@@ -196,7 +196,7 @@ static inline void fp_add(fp *r, const fp *a, const fp *b)
     fp_reduce_once(r->v, t, (uint64_t)c);
 }
 
-static inline void fp_sub(fp *r, const fp *a, const fp *b)
+static inline void fp_sub_c(fp *r, const fp *a, const fp *b)
 {
     uint64_t t[4];
     u128 d = 0;
@@ -214,6 +214,73 @@ static inline void fp_sub(fp *r, const fp *a, const fp *b)
         c >>= 64;
     }
 }
+
+#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+/* r = a + b mod p: add, trial-subtract p, select with CMOV. */
+__attribute__((always_inline)) static inline void fp_add(fp *r, const fp *a, const fp *b)
+{
+    uint64_t t0 = a->v[0], t1 = a->v[1], t2 = a->v[2], t3 = a->v[3], s0, s1, s2, s3;
+    __asm__("addq %[b0], %[t0]\n\t"
+            "adcq %[b1], %[t1]\n\t"
+            "adcq %[b2], %[t2]\n\t"
+            "adcq %[b3], %[t3]\n\t"
+            "movq %[t0], %[s0]\n\t"
+            "subq %[p0], %[s0]\n\t"
+            "movq %[t1], %[s1]\n\t"
+            "sbbq %[p1], %[s1]\n\t"
+            "movq %[t2], %[s2]\n\t"
+            "sbbq %[p2], %[s2]\n\t"
+            "movq %[t3], %[s3]\n\t"
+            "sbbq %[p3], %[s3]\n\t"
+            "cmovncq %[s0], %[t0]\n\t"
+            "cmovncq %[s1], %[t1]\n\t"
+            "cmovncq %[s2], %[t2]\n\t"
+            "cmovncq %[s3], %[t3]\n\t"
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [s0] "=&r"(s0),
+              [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
+            : [b0] "m"(b->v[0]), [b1] "m"(b->v[1]), [b2] "m"(b->v[2]), [b3] "m"(b->v[3]),
+              [p0] "m"(P[0]), [p1] "m"(P[1]), [p2] "m"(P[2]), [p3] "m"(P[3])
+            : "cc");
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+
+/* r = a - b mod p: subtract, add back p masked by the borrow. */
+__attribute__((always_inline)) static inline void fp_sub(fp *r, const fp *a, const fp *b)
+{
+    uint64_t t0 = a->v[0], t1 = a->v[1], t2 = a->v[2], t3 = a->v[3], m, u0, u1, u2;
+    __asm__("subq %[b0], %[t0]\n\t"
+            "sbbq %[b1], %[t1]\n\t"
+            "sbbq %[b2], %[t2]\n\t"
+            "sbbq %[b3], %[t3]\n\t"
+            "sbbq %[m], %[m]\n\t"
+            "movq %[p0], %[u0]\n\t"
+            "andq %[m], %[u0]\n\t"
+            "movq %[p1], %[u1]\n\t"
+            "andq %[m], %[u1]\n\t"
+            "movq %[p2], %[u2]\n\t"
+            "andq %[m], %[u2]\n\t"
+            "andq %[p3], %[m]\n\t"
+            "addq %[u0], %[t0]\n\t"
+            "adcq %[u1], %[t1]\n\t"
+            "adcq %[u2], %[t2]\n\t"
+            "adcq %[m], %[t3]\n\t"
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [m] "=&r"(m),
+              [u0] "=&r"(u0), [u1] "=&r"(u1), [u2] "=&r"(u2)
+            : [b0] "m"(b->v[0]), [b1] "m"(b->v[1]), [b2] "m"(b->v[2]), [b3] "m"(b->v[3]),
+              [p0] "m"(P[0]), [p1] "m"(P[1]), [p2] "m"(P[2]), [p3] "m"(P[3])
+            : "cc");
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+#else
+static inline void fp_add(fp *r, const fp *a, const fp *b) { fp_add_c(r, a, b); }
+static inline void fp_sub(fp *r, const fp *a, const fp *b) { fp_sub_c(r, a, b); }
+#endif
 
 static inline void fp_dbl(fp *r, const fp *a) { fp_add(r, a, a); }
 

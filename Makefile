@@ -84,3 +84,11 @@ install: all
 
 clean:
 	rm -rf build
+
+# Constant-time test of the BN254/BLS secret paths (run it under valgrind:
+# tests/cli/ctime_bn254.sh).
+.PHONY: ctime
+ctime: $(BUILD)/ctime_bn254
+
+$(BUILD)/ctime_bn254: tests/ctime/ctime_bn254.c $(BUILD)/libavskey.a $(HDRS)
+	$(CC) $(CFLAGS_ALL) -o $@ tests/ctime/ctime_bn254.c $(BUILD)/libavskey.a $(LDLIBS_ALL)

@@ -18,12 +18,13 @@ static const uint64_t P_MOD[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL,
 
 int avskey_bls_sk_from_bytes(avskey_bls_sk *sk, const uint8_t in[32])
 {
-    avskey_bn254_fr t;
-    int ok = avskey_bn254_fr_from_be(&t, in);
-    ok &= !avskey_bn254_fr_is_zero(&t);
-    if (ok) sk->s = t;
+    avskey_bn254_fr t = {{0, 0, 0, 0}};
+    uint64_t ok = (uint64_t)avskey_bn254_fr_from_be(&t, in);
+    ok &= (uint64_t)(1 ^ avskey_bn254_fr_is_zero(&t));
+    uint64_t m = (uint64_t)0 - ok;
+    for (int i = 0; i < 4; i++) sk->s.d[i] = (t.d[i] & m) | (sk->s.d[i] & ~m); /* unchanged if !ok */
     AVSKEY_WIPE(t);
-    return ok;
+    return (int)ok;
 }
 
 void avskey_bls_sk_to_bytes(uint8_t out[32], const avskey_bls_sk *sk)

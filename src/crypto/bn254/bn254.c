@@ -448,10 +448,10 @@ int avskey_bn254_fr_from_be(avskey_bn254_fr *out, const uint8_t in[32])
     be32_to_int(x, in);
     u128 d = 0;
     for (int i = 0; i < 4; i++) d = (u128)x[i] - R_ORDER[i] - (uint64_t)((d >> 64) & 1);
-    int ok = (int)((d >> 64) & 1);
-    if (ok) memcpy(out->d, x, sizeof x);
+    uint64_t ok = (uint64_t)((d >> 64) & 1), m = (uint64_t)0 - ok;
+    for (int i = 0; i < 4; i++) out->d[i] = (x[i] & m) | (out->d[i] & ~m); /* unchanged if !ok */
     avskey_wipe(x, sizeof x);
-    return ok;
+    return (int)ok;
 }
 
 void avskey_bn254_fr_to_be(uint8_t out[32], const avskey_bn254_fr *s) { int_to_be32(out, s->d); }

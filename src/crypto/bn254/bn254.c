@@ -1066,3 +1066,16 @@ void avskey_bn254_bench_fp_mul_chain(uint64_t x[4], const uint64_t y[4], uint64_
     for (uint64_t i = 0; i < n; i++) fp_mul(&a, &a, &b);
     memcpy(x, a.v, 32);
 }
+
+void avskey_bn254_test_fp2_mul(uint64_t r[8], const uint64_t a[8], const uint64_t b[8])
+{
+    fp2 x, y;
+    ensure_init();
+    fp_from_int(&x.a, a);
+    fp_from_int(&x.b, a + 4);
+    fp_from_int(&y.a, b);
+    fp_from_int(&y.b, b + 4);
+    fp2_mul(&x, &x, &y);
+    fp_to_int(r, &x.a);
+    fp_to_int(r + 4, &x.b);
+}

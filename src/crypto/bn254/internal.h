@@ -50,4 +50,7 @@ int avskey_bn254_test_g2_on_twist_xonly(uint8_t raw_out[128], const uint8_t xa1[
 /* Benchmark: x = x*y (Montgomery, x and y < p) n times, a dependent chain. */
 void avskey_bn254_bench_fp_mul_chain(uint64_t x[4], const uint64_t y[4], uint64_t n);
 
+/* Fp2 product of canonical integers (a0,a1) * (b0,b1), 8 limbs each. */
+void avskey_bn254_test_fp2_mul(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]);
+
 #endif

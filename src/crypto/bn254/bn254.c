@@ -372,15 +372,21 @@ static void miller_loop(fp12 *f, miller_pair *m, size_t n)
     fp12_mul(f, f, &acc);
 }
 
-static const uint64_t BN_U = 0x44e992b44a6909f1ULL;
+/* u = 0x44e992b44a6909f1 in NAF, most significant digit first (63 digits,
+ * 24 non-zero); inverses in the cyclotomic subgroup are conjugates. */
+static const signed char U_NAF[63] = {
+    1, 0, 0, 0, 1, 0, 1, 0, 0, -1, 0, 1, 0, 1, 0, -1, 0, 0, 1, 0, 1, 0, -1, 0, -1, 0, -1, 0, 1, 0, 0, 0,
+    1, 0, 0, 1, 0, 1, 0, 1, 0, -1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, -1, 0, 0, 0, 1};
 
 /* r = x^u for x in the cyclotomic subgroup. */
 static void fp12_pow_u(fp12 *r, const fp12 *x)
 {
-    fp12 acc = *x;
-    for (int i = 61; i >= 0; i--) {
+    fp12 acc = *x, xc;
+    fp12_conj(&xc, x);
+    for (int i = 1; i < 63; i++) {
         fp12_cyc_sqr(&acc, &acc);
-        if ((BN_U >> i) & 1) fp12_mul(&acc, &acc, x);
+        if (U_NAF[i] == 1) fp12_mul(&acc, &acc, x);
+        else if (U_NAF[i] == -1) fp12_mul(&acc, &acc, &xc);
     }
     *r = acc;
 }

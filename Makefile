@@ -69,6 +69,7 @@ check: test-deps
 	$(MAKE) all
 	$(MAKE) asan
 	$(MAKE) fuzz-build
+	$(MAKE) ctime
 	$(MAKE) ctest
 
 ctest: all
@@ -102,3 +103,11 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS)
 
 fuzz: fuzz-build
 	for f in $(FUZZ_BIN); do tests/fuzz/run.sh $${f#build/fuzz/fuzz_} $(FUZZ_SECONDS); done
+
+# Constant-time test of the BN254/BLS secret paths (run it under valgrind:
+# tests/cli/ctime_bn254.sh).
+.PHONY: ctime
+ctime: $(BUILD)/ctime_bn254
+
+$(BUILD)/ctime_bn254: tests/ctime/ctime_bn254.c $(BUILD)/libavskey.a $(HDRS)
+	$(CC) $(CFLAGS_ALL) -o $@ tests/ctime/ctime_bn254.c $(BUILD)/libavskey.a $(LDLIBS_ALL)

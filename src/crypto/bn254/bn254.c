@@ -1,0 +1,1087 @@
+/* BN254 curve groups, scalar multiplication, pairing and hash-to-G1.
+ * One translation unit: the field code (field_impl.h) and the group code
+ * (group_tmpl.h, instantiated for G1 and G2) are static and inline here.
+ * Facts used (no code was copied):
+ *  - complete addition formulas: Renes-Costello-Batina, eprint 2015/1060;
+ *  - Miller-loop line formulas in homogeneous coordinates for a D-type
+ *    twist: Aranha, Karabina, Longa, Gebotys, Lopez, eprint 2010/526;
+ *  - final exponentiation hard part: Scott, Benger, Charlemagne, Dominguez
+ *    Perez, Kachisa, "On the final exponentiation for calculating pairings
+ *    on ordinary elliptic curves" (eprint 2008/490);
+ *  - cyclotomic squaring: Granger-Scott, eprint 2009/565;
+ *  - GLV: Gallant-Lambert-Vanstone 2001; lattice bases computed with
+ *    Python (extended Euclid on r and lambda), see docs/bn254.md. */
+#include "avskey/bn254.h"
+
+#include "field_impl.h"
+
+/* ---- curve constants ------------------------------------------------------ */
+
+static inline void fp_set_one(fp *r) { *r = FP_ONE; }
+static inline void fp_set_b(fp *r) { fp_set_ui(r, 3); }
+/* r = 9a (3b with b = 3) */
+static inline void fp_mul_b3(fp *r, const fp *a)
+{
+    fp t;
+    fp_dbl(&t, a);
+    fp_dbl(&t, &t);
+    fp_dbl(&t, &t);
+    fp_add(r, &t, a);
+}
+
+/* b' = 3/(9+u) and 3b' (Montgomery). */
+static const fp2 B_TWIST = {
+    {{0x3bf938e377b802a8ULL, 0x020b1b273633535dULL, 0x26b7edf049755260ULL, 0x2514c6324384a86dULL}},
+    {{0x38e7ecccd1dcff67ULL, 0x65f0b37d93ce0d3eULL, 0xd749d0dd22ac00aaULL, 0x0141b9ce4a688d4dULL}}};
+static const fp2 B3_TWIST = {
+    {{0x3baa927cb62e0d6aULL, 0xd71e7c52d1b664fdULL, 0x03873e63d95d4664ULL, 0x0e75b5b1082ab8f4ULL}},
+    {{0xaab7c6667596fe35ULL, 0x31d21a78bb6a27baULL, 0x85dd7297680401ffULL, 0x03c52d6adf39a7e9ULL}}};
+static inline void fp2_set_b(fp2 *r) { *r = B_TWIST; }
+static inline void fp2_mul_b3(fp2 *r, const fp2 *a) { fp2_mul(r, a, &B3_TWIST); }
+
+/* ---- groups ----------------------------------------------------------------- */
+
+#define FE fp
+#define FE_(op) fp_##op
+#define PT g1p
+#define PT_(op) g1_##op
+#include "group_tmpl.h"
+#undef FE
+#undef FE_
+#undef PT
+#undef PT_
+
+#define FE fp2
+#define FE_(op) fp2_##op
+#define PT g2p
+#define PT_(op) g2_##op
+#include "group_tmpl.h"
+#undef FE
+#undef FE_
+#undef PT
+#undef PT_
+
+static const uint64_t R_ORDER[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL,
+                                    0xb85045b68181585dULL, 0x30644e72e131a029ULL};
+
+static void ensure_init(void)
+{
+    if (avskey_bn254_use_adx < 0) avskey_bn254_use_adx = avskey_bn254_cpu_has_adx();
+}
+
+/* ---- scalars ---------------------------------------------------------------- */
+
+/* x -= m if x >= m (n limbs), constant time. */
+static void int_csub(uint64_t *x, const uint64_t *m, int n)
+{
+    uint64_t s[5];
+    u128 d = 0;
+    for (int i = 0; i < n; i++) {
+        d = (u128)x[i] - m[i] - (uint64_t)((d >> 64) & 1);
+        s[i] = (uint64_t)d;
+    }
+    uint64_t keep = (uint64_t)0 - (uint64_t)((d >> 64) & 1); /* borrow: x < m */
+    for (int i = 0; i < n; i++) x[i] = (x[i] & keep) | (s[i] & ~keep);
+}
+
+/* Reduces x < 2^256 modulo r in constant time (2^256 < 6r). */
+static void scalar_reduce(uint64_t x[4])
+{
+    uint64_t m[4];
+    for (int sh = 2; sh >= 0; sh--) {
+        /* m = r << sh (fits in 256 bits for sh <= 2) */
+        for (int i = 0; i < 4; i++)
+            m[i] = (R_ORDER[i] << sh) | (sh && i ? R_ORDER[i - 1] >> (64 - sh) : 0);
+        int_csub(x, m, 4);
+    }
+}
+
+/* out[nx+ny] = x*y */
+static void int_mul(uint64_t *out, const uint64_t *x, int nx, const uint64_t *y, int ny)
+{
+    for (int i = 0; i < nx + ny; i++) out[i] = 0;
+    for (int i = 0; i < nx; i++) {
+        u128 c = 0;
+        for (int j = 0; j < ny; j++) {
+            c += (u128)x[i] * y[j] + out[i + j];
+            out[i + j] = (uint64_t)c;
+            c >>= 64;
+        }
+        out[i + ny] = (uint64_t)c;
+    }
+}
+
+/* GLV lattice for lambda (phi(P) = lambda*P, lambda^2 + lambda + 1 = 0 mod r):
+ * (a1, b1) = (0x89d3256894d213e3, -|b1|), (a2, b2) = (A2, 0x89d3256894d213e3);
+ * G1C = floor(b2*2^256/r), G2C = floor(-b1*2^256/r). */
+static const uint64_t GLV_A1B2 = 0x89d3256894d213e3ULL;
+static const uint64_t GLV_A2[2] = {0x0be4e1541221250bULL, 0x6f4d8248eeb859fdULL};
+static const uint64_t GLV_NB1[2] = {0x8211bbeb7d4f1128ULL, 0x6f4d8248eeb859fcULL};
+static const uint64_t GLV_G1C[2] = {0xd91d232ec7e0b3d7ULL, 0x2ULL};
+static const uint64_t GLV_G2C[3] = {0x7a7bd9d4391eb18dULL, 0x4ccef014a773d2cfULL, 0x2ULL};
+
+/* magnitude and sign (0/1) of a 192-bit two's complement value known to be
+ * in (-2^128, 2^128). */
+static void split_sign(uint64_t mag[2], uint64_t *neg, const uint64_t v[3])
+{
+    uint64_t s = v[2] >> 63, m = (uint64_t)0 - s;
+    u128 c = s;
+    for (int i = 0; i < 2; i++) {
+        c += (u128)(v[i] ^ m);
+        mag[i] = (uint64_t)c;
+        c >>= 64;
+    }
+    *neg = s;
+}
+
+/* k (< r) = k1 + lambda*k2 mod r, |k1|, |k2| < 2^128. Constant time. */
+static void glv_split(uint64_t k1[2], uint64_t *n1, uint64_t k2[2], uint64_t *n2,
+                      const uint64_t k[4])
+{
+    uint64_t w[7], c1[2], c2[3], t[5], v1[3], v2[3];
+    int_mul(w, k, 4, GLV_G1C, 2);
+    c1[0] = w[4]; c1[1] = w[5];
+    int_mul(w, k, 4, GLV_G2C, 3);
+    c2[0] = w[4]; c2[1] = w[5]; c2[2] = w[6];
+    /* v1 = k - c1*a1 - c2*a2 mod 2^192 */
+    uint64_t a1[1] = {GLV_A1B2};
+    u128 d;
+    int_mul(t, c1, 2, a1, 1);          /* 3 limbs */
+    d = 0;
+    for (int i = 0; i < 3; i++) {
+        d = (u128)k[i] - t[i] - (uint64_t)((d >> 64) & 1);
+        v1[i] = (uint64_t)d;
+    }
+    int_mul(t, c2, 3, GLV_A2, 2);      /* 5 limbs, use low 3 */
+    d = 0;
+    for (int i = 0; i < 3; i++) {
+        d = (u128)v1[i] - t[i] - (uint64_t)((d >> 64) & 1);
+        v1[i] = (uint64_t)d;
+    }
+    /* v2 = c1*|b1| - c2*b2 mod 2^192 */
+    int_mul(t, c1, 2, GLV_NB1, 2);
+    for (int i = 0; i < 3; i++) v2[i] = t[i];
+    int_mul(t, c2, 3, a1, 1);
+    d = 0;
+    for (int i = 0; i < 3; i++) {
+        d = (u128)v2[i] - t[i] - (uint64_t)((d >> 64) & 1);
+        v2[i] = (uint64_t)d;
+    }
+    split_sign(k1, n1, v1);
+    split_sign(k2, n2, v2);
+    avskey_wipe(w, sizeof w);
+    avskey_wipe(t, sizeof t);
+    avskey_wipe(v1, sizeof v1);
+    avskey_wipe(v2, sizeof v2);
+    avskey_wipe(c1, sizeof c1);
+    avskey_wipe(c2, sizeof c2);
+}
+
+/* G1 endomorphism phi(x, y) = (beta x, y), phi(P) = lambda P. */
+static const fp GLV_BETA = {{0x71930c11d782e155ULL, 0xa6bb947cffbe3323ULL,
+                             0xaa303344d4741444ULL, 0x2c3b3f0d26594943ULL}};
+
+static void g1_endo(g1p *r, const g1p *p)
+{
+    fp_mul(&r->X, &p->X, &GLV_BETA);
+    r->Y = p->Y;
+    r->Z = p->Z;
+}
+
+/* G2 endomorphism -psi^2(x, y) = (x g2[2], -y g2[3]); eigenvalue lambda
+ * (psi^2 has eigenvalue p^2 = -lambda mod r on G2). */
+static void g2_endo(g2p *r, const g2p *p)
+{
+    fp2_mul_fp(&r->X, &p->X, &GAMMA2[2]);
+    fp2_mul_fp(&r->Y, &p->Y, &GAMMA2[3]);
+    fp2_neg(&r->Y, &r->Y);
+    r->Z = p->Z;
+}
+
+static void g1_mul_glv(g1p *r, const g1p *p, const uint64_t kin[4])
+{
+    uint64_t k[4], k1[2], k2[2], n1, n2;
+    g1p p1 = *p, p2;
+    memcpy(k, kin, sizeof k);
+    scalar_reduce(k);
+    glv_split(k1, &n1, k2, &n2, k);
+    g1_endo(&p2, p);
+    g1_cneg(&p1, n1);
+    g1_cneg(&p2, n2);
+    g1_mul2_ct(r, &p1, k1, &p2, k2);
+    avskey_wipe(k, sizeof k);
+    avskey_wipe(k1, sizeof k1);
+    avskey_wipe(k2, sizeof k2);
+    avskey_wipe(&n1, sizeof n1);
+    avskey_wipe(&n2, sizeof n2);
+}
+
+static void g2_mul_glv(g2p *r, const g2p *p, const uint64_t kin[4])
+{
+    uint64_t k[4], k1[2], k2[2], n1, n2;
+    g2p p1 = *p, p2;
+    memcpy(k, kin, sizeof k);
+    scalar_reduce(k);
+    glv_split(k1, &n1, k2, &n2, k);
+    g2_endo(&p2, p);
+    g2_cneg(&p1, n1);
+    g2_cneg(&p2, n2);
+    g2_mul2_ct(r, &p1, k1, &p2, k2);
+    avskey_wipe(k, sizeof k);
+    avskey_wipe(k1, sizeof k1);
+    avskey_wipe(k2, sizeof k2);
+    avskey_wipe(&n1, sizeof n1);
+    avskey_wipe(&n2, sizeof n2);
+}
+
+/* ---- pairing ------------------------------------------------------------------ */
+
+/* r = a/2 */
+static inline void fp_half(fp *r, const fp *a)
+{
+    uint64_t m = (uint64_t)0 - (a->v[0] & 1), t[4];
+    u128 c = 0;
+    for (int i = 0; i < 4; i++) {
+        c += (u128)a->v[i] + (P[i] & m);
+        t[i] = (uint64_t)c;
+        c >>= 64;
+    }
+    for (int i = 0; i < 3; i++) r->v[i] = (t[i] >> 1) | (t[i + 1] << 63);
+    r->v[3] = (t[3] >> 1) | ((uint64_t)c << 63);
+}
+static inline void fp2_half(fp2 *r, const fp2 *a)
+{
+    fp_half(&r->a, &a->a);
+    fp_half(&r->b, &a->b);
+}
+
+typedef struct {
+    fp nyp, xp3;   /* -yP and 3xP */
+    fp yp, nxp;    /* yP and -xP */
+    fp2 xq, yq;    /* Q affine */
+    g2p T;
+} miller_pair;
+
+/* Doubling step: T = 2T, line = l0 + l1 w + l3 w^3 evaluated at P. */
+static void line_dbl(fp2 *l0, fp2 *l1, fp2 *l3, miller_pair *m)
+{
+    g2p *T = &m->T;
+    fp2 A, B, C, E, F, G, H, t, X2;
+    fp2_mul(&A, &T->X, &T->Y);
+    fp2_half(&A, &A);
+    fp2_sqr(&B, &T->Y);
+    fp2_sqr(&C, &T->Z);
+    fp2_mul(&E, &C, &B3_TWIST);
+    fp2_dbl(&F, &E);
+    fp2_add(&F, &F, &E);
+    fp2_add(&G, &B, &F);
+    fp2_half(&G, &G);
+    fp2_add(&H, &T->Y, &T->Z);
+    fp2_sqr(&H, &H);
+    fp2_sub(&H, &H, &B);
+    fp2_sub(&H, &H, &C);
+    fp2_sqr(&X2, &T->X);
+    fp2_mul_fp(l0, &H, &m->nyp);
+    fp2_mul_fp(l1, &X2, &m->xp3);
+    fp2_sub(l3, &E, &B);
+    fp2_sub(&t, &B, &F);
+    fp2_mul(&T->X, &A, &t);
+    fp2_sqr(&t, &E);
+    fp2_dbl(&C, &t);
+    fp2_add(&C, &C, &t);
+    fp2_sqr(&G, &G);
+    fp2_sub(&T->Y, &G, &C);
+    fp2_mul(&T->Z, &B, &H);
+}
+
+/* Addition step: T = T + (xq, yq). */
+static void line_add(fp2 *l0, fp2 *l1, fp2 *l3, miller_pair *m, const fp2 *xq, const fp2 *yq)
+{
+    g2p *T = &m->T;
+    fp2 th, la, C, D, E, F, G, H, t;
+    fp2_mul(&t, yq, &T->Z);
+    fp2_sub(&th, &T->Y, &t);
+    fp2_mul(&t, xq, &T->Z);
+    fp2_sub(&la, &T->X, &t);
+    fp2_sqr(&C, &th);
+    fp2_sqr(&D, &la);
+    fp2_mul(&E, &la, &D);
+    fp2_mul(&F, &T->Z, &C);
+    fp2_mul(&G, &T->X, &D);
+    fp2_add(&H, &E, &F);
+    fp2_sub(&H, &H, &G);
+    fp2_sub(&H, &H, &G);
+    fp2_mul(&T->X, &la, &H);
+    fp2_sub(&t, &G, &H);
+    fp2_mul(&t, &t, &th);
+    fp2_mul(&C, &T->Y, &E);
+    fp2_sub(&T->Y, &t, &C);
+    fp2_mul(&T->Z, &T->Z, &E);
+    fp2_mul_fp(l0, &la, &m->yp);
+    fp2_mul_fp(l1, &th, &m->nxp);
+    fp2_mul(&t, &th, xq);
+    fp2_mul(&C, &la, yq);
+    fp2_sub(l3, &t, &C);
+}
+
+/* NAF of 6u+2, most significant digit first (66 digits). */
+static const signed char ATE_NAF[66] = {
+    1, 0, -1, 0, 1, 0, 0, 0, -1, 0, -1, 0, 0, 0, -1, 0, 1, 0, -1, 0, 0, -1, 0,
+    0, 0, 0, 0, 1, 0, 0, -1, 0, 1, 0, 0, -1, 0, 0, 0, 0, -1, 0, 1, 0, 0, 0,
+    -1, 0, -1, 0, 0, 1, 0, 0, 0, -1, 0, 0, -1, 0, 1, 0, 1, 0, 0, 0};
+
+#define MILLER_CHUNK 4
+
+/* f *= prod over pairs of the Miller function f_{6u+2,Q}(P) with the two
+ * Frobenius correction lines. Pairs are affine and not at infinity. */
+static void miller_loop(fp12 *f, miller_pair *m, size_t n)
+{
+    fp12 acc;
+    fp2 l0, l1, l3, nyq, x1, y1;
+    fp12_set_one(&acc);
+    for (size_t j = 0; j < n; j++) g2_from_affine(&m[j].T, &m[j].xq, &m[j].yq);
+    for (int i = 1; i < 66; i++) {
+        if (i > 1) fp12_sqr(&acc, &acc);
+        for (size_t j = 0; j < n; j++) {
+            line_dbl(&l0, &l1, &l3, &m[j]);
+            fp12_mul_line(&acc, &acc, &l0, &l1, &l3);
+            if (ATE_NAF[i] == 1) {
+                line_add(&l0, &l1, &l3, &m[j], &m[j].xq, &m[j].yq);
+                fp12_mul_line(&acc, &acc, &l0, &l1, &l3);
+            } else if (ATE_NAF[i] == -1) {
+                fp2_neg(&nyq, &m[j].yq);
+                line_add(&l0, &l1, &l3, &m[j], &m[j].xq, &nyq);
+                fp12_mul_line(&acc, &acc, &l0, &l1, &l3);
+            }
+        }
+    }
+    for (size_t j = 0; j < n; j++) {
+        /* Q1 = pi(Q), Q2 = -pi^2(Q) on the twist */
+        fp2_conj(&x1, &m[j].xq);
+        fp2_mul(&x1, &x1, &GAMMA1[2]);
+        fp2_conj(&y1, &m[j].yq);
+        fp2_mul(&y1, &y1, &GAMMA1[3]);
+        line_add(&l0, &l1, &l3, &m[j], &x1, &y1);
+        fp12_mul_line(&acc, &acc, &l0, &l1, &l3);
+        fp2_mul_fp(&x1, &m[j].xq, &GAMMA2[2]);
+        fp2_mul_fp(&y1, &m[j].yq, &GAMMA2[3]);
+        fp2_neg(&y1, &y1);
+        line_add(&l0, &l1, &l3, &m[j], &x1, &y1);
+        fp12_mul_line(&acc, &acc, &l0, &l1, &l3);
+    }
+    fp12_mul(f, f, &acc);
+}
+
+/* u = 0x44e992b44a6909f1 in NAF, most significant digit first (63 digits,
+ * 24 non-zero); inverses in the cyclotomic subgroup are conjugates. */
+static const signed char U_NAF[63] = {
+    1, 0, 0, 0, 1, 0, 1, 0, 0, -1, 0, 1, 0, 1, 0, -1, 0, 0, 1, 0, 1, 0, -1, 0, -1, 0, -1, 0, 1, 0, 0, 0,
+    1, 0, 0, 1, 0, 1, 0, 1, 0, -1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, -1, 0, 0, 0, 1};
+
+/* r = x^u for x in the cyclotomic subgroup. */
+static void fp12_pow_u(fp12 *r, const fp12 *x)
+{
+    fp12 acc = *x, xc;
+    fp12_conj(&xc, x);
+    for (int i = 1; i < 63; i++) {
+        fp12_cyc_sqr(&acc, &acc);
+        if (U_NAF[i] == 1) fp12_mul(&acc, &acc, x);
+        else if (U_NAF[i] == -1) fp12_mul(&acc, &acc, &xc);
+    }
+    *r = acc;
+}
+
+static void final_exp(fp12 *r, const fp12 *in)
+{
+    fp12 t0, t1, t2, fp1, fp2_, fp3, fu, fu2, fu3, y0, y1, y2, y3, y4, y5, y6;
+    /* easy part: f^((p^6-1)(p^2+1)) */
+    fp12_inv(&t0, in);
+    fp12_conj(&t1, in);
+    fp12_mul(&t1, &t1, &t0);
+    fp12_frob2(&t2, &t1);
+    fp12_mul(&t1, &t1, &t2);
+    /* hard part (Scott et al.) */
+    fp12_frob(&fp1, &t1);
+    fp12_frob2(&fp2_, &t1);
+    fp12_frob(&fp3, &fp2_);
+    fp12_pow_u(&fu, &t1);
+    fp12_pow_u(&fu2, &fu);
+    fp12_pow_u(&fu3, &fu2);
+    fp12_frob(&y3, &fu);
+    fp12_frob(&t2, &fu2);     /* fu2p */
+    fp12_frob(&t0, &fu3);     /* fu3p */
+    fp12_frob2(&y2, &fu2);
+    fp12_mul(&y0, &fp1, &fp2_);
+    fp12_mul(&y0, &y0, &fp3);
+    fp12_conj(&y1, &t1);
+    fp12_conj(&y5, &fu2);
+    fp12_conj(&y3, &y3);
+    fp12_mul(&y4, &fu, &t2);
+    fp12_conj(&y4, &y4);
+    fp12_mul(&y6, &fu3, &t0);
+    fp12_conj(&y6, &y6);
+    fp12_cyc_sqr(&t0, &y6);
+    fp12_mul(&t0, &t0, &y4);
+    fp12_mul(&t0, &t0, &y5);
+    fp12_mul(&t1, &y3, &y5);
+    fp12_mul(&t1, &t1, &t0);
+    fp12_mul(&t0, &t0, &y2);
+    fp12_cyc_sqr(&t1, &t1);
+    fp12_mul(&t1, &t1, &t0);
+    fp12_cyc_sqr(&t1, &t1);
+    fp12_mul(&t0, &t1, &y1);
+    fp12_mul(&t1, &t1, &y0);
+    fp12_cyc_sqr(&t0, &t0);
+    fp12_mul(r, &t0, &t1);
+}
+
+/* ---- conversions between opaque public structs and internal types ------------- */
+
+_Static_assert(sizeof(avskey_bn254_g1) == sizeof(g1p), "g1 size");
+_Static_assert(sizeof(avskey_bn254_g2) == sizeof(g2p), "g2 size");
+_Static_assert(sizeof(avskey_bn254_gt) == sizeof(fp12), "gt size");
+
+static inline void g1_in(g1p *r, const avskey_bn254_g1 *p) { memcpy(r, p, sizeof *r); }
+static inline void g1_out(avskey_bn254_g1 *r, const g1p *p) { memcpy(r, p, sizeof *r); }
+static inline void g2_in(g2p *r, const avskey_bn254_g2 *p) { memcpy(r, p, sizeof *r); }
+static inline void g2_out(avskey_bn254_g2 *r, const g2p *p) { memcpy(r, p, sizeof *r); }
+
+/* ---- public API: scalars ------------------------------------------------------ */
+
+int avskey_bn254_fr_from_be(avskey_bn254_fr *out, const uint8_t in[32])
+{
+    uint64_t x[4];
+    be32_to_int(x, in);
+    u128 d = 0;
+    for (int i = 0; i < 4; i++) d = (u128)x[i] - R_ORDER[i] - (uint64_t)((d >> 64) & 1);
+    uint64_t ok = (uint64_t)((d >> 64) & 1), m = (uint64_t)0 - ok;
+    for (int i = 0; i < 4; i++) out->d[i] = (x[i] & m) | (out->d[i] & ~m); /* unchanged if !ok */
+    avskey_wipe(x, sizeof x);
+    return (int)ok;
+}
+
+void avskey_bn254_fr_to_be(uint8_t out[32], const avskey_bn254_fr *s) { int_to_be32(out, s->d); }
+
+void avskey_bn254_fr_reduce_be(avskey_bn254_fr *out, const uint8_t in[32])
+{
+    uint64_t x[4];
+    be32_to_int(x, in);
+    scalar_reduce(x);
+    memcpy(out->d, x, sizeof x);
+    avskey_wipe(x, sizeof x);
+}
+
+int avskey_bn254_fr_is_zero(const avskey_bn254_fr *s)
+{
+    uint64_t z = s->d[0] | s->d[1] | s->d[2] | s->d[3];
+    return (int)(1 ^ ((z | ((uint64_t)0 - z)) >> 63));
+}
+
+/* ---- public API: G1 ------------------------------------------------------------- */
+
+void avskey_bn254_g1_generator(avskey_bn254_g1 *out)
+{
+    g1p g;
+    ensure_init();
+    fp_set_ui(&g.X, 1);
+    fp_set_ui(&g.Y, 2);
+    g.Z = FP_ONE;
+    g1_out(out, &g);
+}
+
+void avskey_bn254_g1_infinity(avskey_bn254_g1 *out)
+{
+    g1p g;
+    g1_set_inf(&g);
+    g1_out(out, &g);
+}
+
+int avskey_bn254_g1_is_infinity(const avskey_bn254_g1 *p)
+{
+    g1p a;
+    g1_in(&a, p);
+    return (int)g1_is_inf(&a);
+}
+
+void avskey_bn254_g1_mul(avskey_bn254_g1 *out, const avskey_bn254_g1 *p, const avskey_bn254_fr *k)
+{
+    g1p a, r;
+    ensure_init();
+    g1_in(&a, p);
+    g1_mul_glv(&r, &a, k->d);
+    g1_out(out, &r);
+    avskey_wipe(&r, sizeof r);
+    avskey_wipe(&a, sizeof a);
+}
+
+void avskey_bn254_g1_mul_var(avskey_bn254_g1 *out, const avskey_bn254_g1 *p,
+                             const avskey_bn254_fr *k)
+{
+    g1p a, r;
+    ensure_init();
+    g1_in(&a, p);
+    g1_mul_var(&r, &a, k->d);
+    g1_out(out, &r);
+}
+
+void avskey_bn254_g1_add(avskey_bn254_g1 *out, const avskey_bn254_g1 *a, const avskey_bn254_g1 *b)
+{
+    g1p x, y;
+    ensure_init();
+    g1_in(&x, a);
+    g1_in(&y, b);
+    g1_add(&x, &x, &y);
+    g1_out(out, &x);
+}
+
+void avskey_bn254_g1_neg(avskey_bn254_g1 *out, const avskey_bn254_g1 *p)
+{
+    g1p x;
+    g1_in(&x, p);
+    g1_neg(&x, &x);
+    g1_out(out, &x);
+}
+
+int avskey_bn254_g1_eq_var(const avskey_bn254_g1 *a, const avskey_bn254_g1 *b)
+{
+    g1p x, y;
+    ensure_init();
+    g1_in(&x, a);
+    g1_in(&y, b);
+    return g1_eq_var(&x, &y);
+}
+
+void avskey_bn254_g1_to_xy(uint8_t out[64], const avskey_bn254_g1 *p)
+{
+    g1p a;
+    fp x, y;
+    ensure_init();
+    g1_in(&a, p);
+    g1_to_affine(&x, &y, &a);
+    fp_to_be(out, &x);
+    fp_to_be(out + 32, &y);
+}
+
+int avskey_bn254_g1_from_xy_var(avskey_bn254_g1 *out, const uint8_t in[64], int allow_inf)
+{
+    g1p a;
+    fp x, y;
+    ensure_init();
+    if (!fp_from_be_var(&x, in) || !fp_from_be_var(&y, in + 32)) return 0;
+    if (fp_is_zero(&x) && fp_is_zero(&y)) {
+        if (!allow_inf) return 0;
+        g1_set_inf(&a);
+    } else {
+        if (!g1_affine_on_curve_var(&x, &y)) return 0;
+        g1_from_affine(&a, &x, &y);
+    }
+    g1_out(out, &a);
+    return 1;
+}
+
+void avskey_bn254_g1_compress(uint8_t out[32], const avskey_bn254_g1 *p)
+{
+    g1p a;
+    fp x, y;
+    ensure_init();
+    g1_in(&a, p);
+    if (g1_is_inf(&a)) {
+        memset(out, 0, 32);
+        out[0] = 0x40;
+        return;
+    }
+    g1_to_affine(&x, &y, &a);
+    fp_to_be(out, &x);
+    out[0] |= fp_is_largest_var(&y) ? 0xc0 : 0x80;
+}
+
+int avskey_bn254_g1_decompress_var(avskey_bn254_g1 *out, const uint8_t in[32], int allow_inf)
+{
+    uint8_t buf[32];
+    unsigned flag = in[0] >> 6;
+    g1p a;
+    fp x, y, t, b;
+    ensure_init();
+    memcpy(buf, in, 32);
+    buf[0] &= 0x3f;
+    if (flag == 1) {
+        for (int i = 0; i < 32; i++)
+            if (buf[i]) return 0;
+        if (!allow_inf) return 0;
+        g1_set_inf(&a);
+        g1_out(out, &a);
+        return 1;
+    }
+    if (flag != 2 && flag != 3) return 0;
+    if (!fp_from_be_var(&x, buf)) return 0;
+    fp_sqr(&t, &x);
+    fp_mul(&t, &t, &x);
+    fp_set_b(&b);
+    fp_add(&t, &t, &b);
+    if (!fp_sqrt(&y, &t)) return 0;
+    if (fp_is_largest_var(&y) != (flag == 3)) fp_neg(&y, &y);
+    g1_from_affine(&a, &x, &y);
+    g1_out(out, &a);
+    return 1;
+}
+
+/* ---- public API: G2 --------------------------------------------------------------- */
+
+/* EIP-197 G2 generator (decimal in the EIP; hex here, canonical). */
+static const uint8_t G2_GEN_RAW[128] = {
+    /* X.A1 */
+    0x19, 0x8e, 0x93, 0x93, 0x92, 0x0d, 0x48, 0x3a, 0x72, 0x60, 0xbf, 0xb7, 0x31, 0xfb, 0x5d, 0x25,
+    0xf1, 0xaa, 0x49, 0x33, 0x35, 0xa9, 0xe7, 0x12, 0x97, 0xe4, 0x85, 0xb7, 0xae, 0xf3, 0x12, 0xc2,
+    /* X.A0 */
+    0x18, 0x00, 0xde, 0xef, 0x12, 0x1f, 0x1e, 0x76, 0x42, 0x6a, 0x00, 0x66, 0x5e, 0x5c, 0x44, 0x79,
+    0x67, 0x43, 0x22, 0xd4, 0xf7, 0x5e, 0xda, 0xdd, 0x46, 0xde, 0xbd, 0x5c, 0xd9, 0x92, 0xf6, 0xed,
+    /* Y.A1 */
+    0x09, 0x06, 0x89, 0xd0, 0x58, 0x5f, 0xf0, 0x75, 0xec, 0x9e, 0x99, 0xad, 0x69, 0x0c, 0x33, 0x95,
+    0xbc, 0x4b, 0x31, 0x33, 0x70, 0xb3, 0x8e, 0xf3, 0x55, 0xac, 0xda, 0xdc, 0xd1, 0x22, 0x97, 0x5b,
+    /* Y.A0 */
+    0x12, 0xc8, 0x5e, 0xa5, 0xdb, 0x8c, 0x6d, 0xeb, 0x4a, 0xab, 0x71, 0x80, 0x8d, 0xcb, 0x40, 0x8f,
+    0xe3, 0xd1, 0xe7, 0x69, 0x0c, 0x43, 0xd3, 0x7b, 0x4c, 0xe6, 0xcc, 0x01, 0x66, 0xfa, 0x7d, 0xaa};
+
+static int fp2_from_be_var(fp2 *r, const uint8_t a1[32], const uint8_t a0[32])
+{
+    return fp_from_be_var(&r->b, a1) && fp_from_be_var(&r->a, a0);
+}
+
+static int g2_in_subgroup_int(const g2p *q)
+{
+    g2p t;
+    g2_mul_var(&t, q, R_ORDER);
+    return (int)g2_is_inf(&t);
+}
+
+void avskey_bn254_g2_generator(avskey_bn254_g2 *out)
+{
+    g2p g;
+    fp2 x, y;
+    ensure_init();
+    if (!fp2_from_be_var(&x, G2_GEN_RAW, G2_GEN_RAW + 32) ||
+        !fp2_from_be_var(&y, G2_GEN_RAW + 64, G2_GEN_RAW + 96))
+        return; /* cannot happen: constants are canonical */
+    g2_from_affine(&g, &x, &y);
+    g2_out(out, &g);
+}
+
+void avskey_bn254_g2_infinity(avskey_bn254_g2 *out)
+{
+    g2p g;
+    g2_set_inf(&g);
+    g2_out(out, &g);
+}
+
+int avskey_bn254_g2_is_infinity(const avskey_bn254_g2 *p)
+{
+    g2p a;
+    g2_in(&a, p);
+    return (int)g2_is_inf(&a);
+}
+
+void avskey_bn254_g2_mul(avskey_bn254_g2 *out, const avskey_bn254_g2 *p, const avskey_bn254_fr *k)
+{
+    g2p a, r;
+    ensure_init();
+    g2_in(&a, p);
+    g2_mul_glv(&r, &a, k->d);
+    g2_out(out, &r);
+    avskey_wipe(&r, sizeof r);
+    avskey_wipe(&a, sizeof a);
+}
+
+void avskey_bn254_g2_mul_var(avskey_bn254_g2 *out, const avskey_bn254_g2 *p,
+                             const avskey_bn254_fr *k)
+{
+    g2p a, r;
+    ensure_init();
+    g2_in(&a, p);
+    g2_mul_var(&r, &a, k->d);
+    g2_out(out, &r);
+}
+
+void avskey_bn254_g2_add(avskey_bn254_g2 *out, const avskey_bn254_g2 *a, const avskey_bn254_g2 *b)
+{
+    g2p x, y;
+    ensure_init();
+    g2_in(&x, a);
+    g2_in(&y, b);
+    g2_add(&x, &x, &y);
+    g2_out(out, &x);
+}
+
+void avskey_bn254_g2_neg(avskey_bn254_g2 *out, const avskey_bn254_g2 *p)
+{
+    g2p x;
+    g2_in(&x, p);
+    g2_neg(&x, &x);
+    g2_out(out, &x);
+}
+
+int avskey_bn254_g2_eq_var(const avskey_bn254_g2 *a, const avskey_bn254_g2 *b)
+{
+    g2p x, y;
+    ensure_init();
+    g2_in(&x, a);
+    g2_in(&y, b);
+    return g2_eq_var(&x, &y);
+}
+
+static void g2_affine_be(uint8_t xa0[32], uint8_t xa1[32], uint8_t ya0[32], uint8_t ya1[32],
+                         const avskey_bn254_g2 *p)
+{
+    g2p a;
+    fp2 x, y;
+    ensure_init();
+    g2_in(&a, p);
+    g2_to_affine(&x, &y, &a);
+    fp_to_be(xa0, &x.a);
+    fp_to_be(xa1, &x.b);
+    fp_to_be(ya0, &y.a);
+    fp_to_be(ya1, &y.b);
+}
+
+void avskey_bn254_g2_to_coords(uint8_t xa0[32], uint8_t xa1[32], uint8_t ya0[32],
+                               uint8_t ya1[32], const avskey_bn254_g2 *p)
+{
+    g2_affine_be(xa0, xa1, ya0, ya1, p);
+}
+
+void avskey_bn254_g2_to_raw(uint8_t out[128], const avskey_bn254_g2 *p)
+{
+    g2_affine_be(out + 32, out, out + 96, out + 64, p);
+}
+
+int avskey_bn254_g2_from_raw_var(avskey_bn254_g2 *out, const uint8_t in[128], int allow_inf)
+{
+    g2p a;
+    fp2 x, y;
+    ensure_init();
+    if (!fp2_from_be_var(&x, in, in + 32) || !fp2_from_be_var(&y, in + 64, in + 96)) return 0;
+    if (fp2_is_zero(&x) && fp2_is_zero(&y)) {
+        if (!allow_inf) return 0;
+        g2_set_inf(&a);
+    } else {
+        if (!g2_affine_on_curve_var(&x, &y)) return 0;
+        g2_from_affine(&a, &x, &y);
+        if (!g2_in_subgroup_int(&a)) return 0;
+    }
+    g2_out(out, &a);
+    return 1;
+}
+
+void avskey_bn254_g2_compress(uint8_t out[64], const avskey_bn254_g2 *p)
+{
+    g2p a;
+    fp2 x, y;
+    ensure_init();
+    g2_in(&a, p);
+    if (g2_is_inf(&a)) {
+        memset(out, 0, 64);
+        out[0] = 0x40;
+        return;
+    }
+    g2_to_affine(&x, &y, &a);
+    fp_to_be(out, &x.b);
+    fp_to_be(out + 32, &x.a);
+    out[0] |= fp2_is_largest_var(&y) ? 0xc0 : 0x80;
+}
+
+int avskey_bn254_g2_decompress_var(avskey_bn254_g2 *out, const uint8_t in[64], int allow_inf)
+{
+    uint8_t buf[64];
+    unsigned flag = in[0] >> 6;
+    g2p a;
+    fp2 x, y, t, b;
+    ensure_init();
+    memcpy(buf, in, 64);
+    buf[0] &= 0x3f;
+    if (flag == 1) {
+        for (int i = 0; i < 64; i++)
+            if (buf[i]) return 0;
+        if (!allow_inf) return 0;
+        g2_set_inf(&a);
+        g2_out(out, &a);
+        return 1;
+    }
+    if (flag != 2 && flag != 3) return 0;
+    if (!fp2_from_be_var(&x, buf, buf + 32)) return 0;
+    fp2_sqr(&t, &x);
+    fp2_mul(&t, &t, &x);
+    fp2_set_b(&b);
+    fp2_add(&t, &t, &b);
+    if (!fp2_sqrt_var(&y, &t)) return 0;
+    if (fp2_is_largest_var(&y) != (flag == 3)) fp2_neg(&y, &y);
+    g2_from_affine(&a, &x, &y);
+    if (!g2_in_subgroup_int(&a)) return 0;
+    g2_out(out, &a);
+    return 1;
+}
+
+int avskey_bn254_g2_in_subgroup_var(const avskey_bn254_g2 *p)
+{
+    g2p a;
+    fp2 x, y;
+    ensure_init();
+    g2_in(&a, p);
+    if (g2_is_inf(&a)) return 1;
+    g2_to_affine(&x, &y, &a);
+    if (!g2_affine_on_curve_var(&x, &y)) return 0;
+    return g2_in_subgroup_int(&a);
+}
+
+/* ---- public API: pairing ----------------------------------------------------------- */
+
+/* Multi-Miller loop over n pairs (infinity skipped), chunked so the state
+ * lives on the stack. */
+static void miller_multi(fp12 *f, const avskey_bn254_g1 *p, const avskey_bn254_g2 *q, size_t n)
+{
+    miller_pair m[MILLER_CHUNK];
+    size_t cnt = 0;
+    fp12_set_one(f);
+    for (size_t i = 0; i < n; i++) {
+        g1p a;
+        g2p b;
+        fp xp, yp;
+        g1_in(&a, &p[i]);
+        g2_in(&b, &q[i]);
+        if (g1_is_inf(&a) || g2_is_inf(&b)) continue;
+        g1_to_affine(&xp, &yp, &a);
+        g2_to_affine(&m[cnt].xq, &m[cnt].yq, &b);
+        m[cnt].yp = yp;
+        fp_neg(&m[cnt].nyp, &yp);
+        fp_neg(&m[cnt].nxp, &xp);
+        fp_dbl(&m[cnt].xp3, &xp);
+        fp_add(&m[cnt].xp3, &m[cnt].xp3, &xp);
+        if (++cnt == MILLER_CHUNK) {
+            miller_loop(f, m, cnt);
+            cnt = 0;
+        }
+    }
+    if (cnt) miller_loop(f, m, cnt);
+}
+
+void avskey_bn254_pairing_var(avskey_bn254_gt *out, const avskey_bn254_g1 *p,
+                              const avskey_bn254_g2 *q)
+{
+    fp12 f;
+    ensure_init();
+    miller_multi(&f, p, q, 1);
+    final_exp(&f, &f);
+    memcpy(out, &f, sizeof f);
+}
+
+int avskey_bn254_pairing_check_var(const avskey_bn254_g1 *p, const avskey_bn254_g2 *q, size_t n)
+{
+    fp12 f;
+    ensure_init();
+    miller_multi(&f, p, q, n);
+    final_exp(&f, &f);
+    return fp12_is_one_var(&f);
+}
+
+int avskey_bn254_gt_eq_var(const avskey_bn254_gt *a, const avskey_bn254_gt *b)
+{
+    fp12 x, y;
+    memcpy(&x, a, sizeof x);
+    memcpy(&y, b, sizeof y);
+    return fp12_eq_var(&x, &y);
+}
+
+int avskey_bn254_gt_is_one_var(const avskey_bn254_gt *a)
+{
+    fp12 x;
+    memcpy(&x, a, sizeof x);
+    return fp12_is_one_var(&x);
+}
+
+void avskey_bn254_gt_mul(avskey_bn254_gt *out, const avskey_bn254_gt *a, const avskey_bn254_gt *b)
+{
+    fp12 x, y;
+    ensure_init();
+    memcpy(&x, a, sizeof x);
+    memcpy(&y, b, sizeof y);
+    fp12_mul(&x, &x, &y);
+    memcpy(out, &x, sizeof x);
+}
+
+/* ---- hash to G1 ----------------------------------------------------------------------- */
+
+void avskey_bn254_hash_to_g1_var(avskey_bn254_g1 *out, const uint8_t digest[32])
+{
+    uint64_t xi[4];
+    fp x, y, t, b, one;
+    g1p a;
+    ensure_init();
+    be32_to_int(xi, digest);
+    while (!int_lt_p(xi)) int_csub(xi, P, 4);
+    fp_from_int(&x, xi);
+    fp_set_b(&b);
+    one = FP_ONE;
+    for (;;) {
+        fp_sqr(&t, &x);
+        fp_mul(&t, &t, &x);
+        fp_add(&t, &t, &b);
+        if (fp_sqrt(&y, &t)) break;
+        fp_add(&x, &x, &one);
+    }
+    g1_from_affine(&a, &x, &y);
+    g1_out(out, &a);
+}
+
+/* ---- test hooks ------------------------------------------------------------------------ */
+
+void avskey_bn254_test_fp_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4])
+{
+    fp x, y;
+    ensure_init();
+    fp_from_int(&x, a);
+    fp_from_int(&y, b);
+    fp_mul(&x, &x, &y);
+    fp_to_int(r, &x);
+}
+
+void avskey_bn254_test_fp_inv(uint64_t r[4], const uint64_t a[4])
+{
+    fp x;
+    ensure_init();
+    fp_from_int(&x, a);
+    fp_inv(&x, &x);
+    fp_to_int(r, &x);
+}
+
+int avskey_bn254_test_fp_sqrt(uint64_t r[4], const uint64_t a[4])
+{
+    fp x, y;
+    ensure_init();
+    fp_from_int(&x, a);
+    int ok = fp_sqrt(&y, &x);
+    fp_to_int(r, &y);
+    return ok;
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+int avskey_bn254_test_cyclotomic(uint64_t seed)
+{
+    fp12 x, y, a, b;
+    uint64_t s = seed | 1;
+    fp *c = &x.c0.c0.a;
+    ensure_init();
+    for (int i = 0; i < 12; i++) {
+        uint64_t v[4] = {xorshift(&s), xorshift(&s), xorshift(&s), xorshift(&s) >> 4};
+        fp_from_int(&c[i], v);
+    }
+    /* into the cyclotomic subgroup */
+    fp12_inv(&y, &x);
+    fp12_conj(&x, &x);
+    fp12_mul(&x, &x, &y);
+    fp12_frob2(&y, &x);
+    fp12_mul(&x, &x, &y);
+    fp12_sqr(&a, &x);
+    fp12_cyc_sqr(&b, &x);
+    /* sanity of frobenius: x^(p^6) = conj(x) for unitary x: frob2^3 == conj */
+    fp12_frob2(&y, &x);
+    fp12_frob2(&y, &y);
+    fp12_frob2(&y, &y);
+    fp12 z;
+    fp12_conj(&z, &x);
+    fp12 w;
+    fp12_frob(&w, &x);
+    fp12_frob(&w, &w);
+    fp12 v;
+    fp12_frob2(&v, &x);
+    return fp12_eq_var(&a, &b) && fp12_eq_var(&y, &z) && fp12_eq_var(&w, &v);
+}
+
+int avskey_bn254_test_glv(uint64_t k1[2], int *neg1, uint64_t k2[2], int *neg2, const uint64_t k[4])
+{
+    uint64_t n1, n2, kk[4];
+    memcpy(kk, k, sizeof kk);
+    scalar_reduce(kk);
+    glv_split(k1, &n1, k2, &n2, kk);
+    *neg1 = (int)n1;
+    *neg2 = (int)n2;
+    int bits = 0;
+    for (int i = 127; i >= 0; i--)
+        if (((k1[i / 64] | k2[i / 64]) >> (i % 64)) & 1) { bits = i + 1; break; }
+    return bits;
+}
+
+void avskey_bn254_test_g1_mul_plain(avskey_bn254_g1 *out, const avskey_bn254_g1 *p,
+                                    const uint64_t k[4])
+{
+    g1p a, r;
+    ensure_init();
+    g1_in(&a, p);
+    g1_mul_ct(&r, &a, k);
+    g1_out(out, &r);
+}
+
+void avskey_bn254_test_g2_mul_plain(avskey_bn254_g2 *out, const avskey_bn254_g2 *p,
+                                    const uint64_t k[4])
+{
+    g2p a, r;
+    ensure_init();
+    g2_in(&a, p);
+    g2_mul_ct(&r, &a, k);
+    g2_out(out, &r);
+}
+
+void avskey_bn254_test_g2_from_affine_unchecked(avskey_bn254_g2 *out, const uint8_t raw[128])
+{
+    g2p a;
+    fp2 x, y;
+    ensure_init();
+    if (!fp2_from_be_var(&x, raw, raw + 32) || !fp2_from_be_var(&y, raw + 64, raw + 96)) return;
+    g2_from_affine(&a, &x, &y);
+    g2_out(out, &a);
+}
+
+int avskey_bn254_test_g2_on_twist_xonly(uint8_t raw_out[128], const uint8_t xa1[32],
+                                        const uint8_t xa0[32])
+{
+    fp2 x, y, t, b;
+    ensure_init();
+    if (!fp2_from_be_var(&x, xa1, xa0)) return 0;
+    fp2_sqr(&t, &x);
+    fp2_mul(&t, &t, &x);
+    fp2_set_b(&b);
+    fp2_add(&t, &t, &b);
+    if (!fp2_sqrt_var(&y, &t)) return 0;
+    fp_to_be(raw_out, &x.b);
+    fp_to_be(raw_out + 32, &x.a);
+    fp_to_be(raw_out + 64, &y.b);
+    fp_to_be(raw_out + 96, &y.a);
+    return 1;
+}
+
+void avskey_bn254_bench_fp_mul_chain(uint64_t x[4], const uint64_t y[4], uint64_t n)
+{
+    fp a, b;
+    ensure_init();
+    memcpy(a.v, x, 32);
+    memcpy(b.v, y, 32);
+    for (uint64_t i = 0; i < n; i++) fp_mul(&a, &a, &b);
+    memcpy(x, a.v, 32);
+}
+
+void avskey_bn254_test_fp2_mul(uint64_t r[8], const uint64_t a[8], const uint64_t b[8])
+{
+    fp2 x, y;
+    ensure_init();
+    fp_from_int(&x.a, a);
+    fp_from_int(&x.b, a + 4);
+    fp_from_int(&y.a, b);
+    fp_from_int(&y.b, b + 4);
+    fp2_mul(&x, &x, &y);
+    fp_to_int(r, &x.a);
+    fp_to_int(r + 4, &x.b);
+}

@@ -1,0 +1,1025 @@
+/* BN254 base field Fp and the tower Fp2 -> Fp6 -> Fp12.
+ * Included once, from bn254.c (all functions static so they inline).
+ *
+ * Fp: Montgomery form, R = 2^256, 4x64-bit limbs, always fully reduced.
+ * Every function here is constant time unless its name ends in _var.
+ * Constants computed with Python from p and xi = 9+u (see docs/bn254.md). */
+#ifndef AVSKEY_BN254_FIELD_IMPL_H
+#define AVSKEY_BN254_FIELD_IMPL_H
+
+#include "internal.h"
+
+#include <string.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
+typedef unsigned __int128 u128;
+typedef bn_fp fp;
+typedef bn_fp2 fp2;
+typedef bn_fp6 fp6;
+typedef bn_fp12 fp12;
+
+static const uint64_t P[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL,
+                              0xb85045b68181585dULL, 0x30644e72e131a029ULL};
+static const uint64_t N0 = 0x87d20782e4866389ULL; /* -p^-1 mod 2^64 */
+static const fp FP_R2 = {{0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL,
+                          0x47ab1eff0a417ff6ULL, 0x06d89f71cab8351fULL}};
+static const fp FP_ONE = {{0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL,
+                           0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL}};
+static const uint64_t P_MINUS_2[4] = {0x3c208c16d87cfd45ULL, 0x97816a916871ca8dULL,
+                                      0xb85045b68181585dULL, 0x30644e72e131a029ULL};
+static const uint64_t P_PLUS_1_DIV_4[4] = {0x4f082305b61f3f52ULL, 0x65e05aa45a1c72a3ULL,
+                                           0x6e14116da0605617ULL, 0x0c19139cb84c680aULL};
+
+int avskey_bn254_use_adx = -1; /* -1: not yet probed */
+
+int avskey_bn254_cpu_has_adx(void)
+{
+#if defined(__x86_64__)
+    unsigned a, b, c, d;
+    if (__get_cpuid_max(0, NULL) < 7) return 0;
+    __cpuid_count(7, 0, a, b, c, d);
+    (void)a; (void)c; (void)d;
+    return ((b >> 8) & 1) && ((b >> 19) & 1); /* BMI2 and ADX */
+#else
+    return 0;
+#endif
+}
+
+/* ---- limb helpers -------------------------------------------------------- */
+
+/* r = t - p if t >= p else t, for t < 2p (t4 is the carry limb). */
+static inline void fp_reduce_once(uint64_t r[4], const uint64_t t[4], uint64_t t4)
+{
+    uint64_t s[4];
+    u128 d = (u128)t[0] - P[0];
+    s[0] = (uint64_t)d;
+    _Pragma("GCC unroll 8")
+    for (int i = 1; i < 4; i++) {
+        d = (u128)t[i] - P[i] - (uint64_t)((d >> 64) & 1);
+        s[i] = (uint64_t)d;
+    }
+    uint64_t borrow = (uint64_t)((d >> 64) & 1);
+    /* keep t if t < p, i.e. borrow out and no carry limb */
+    uint64_t keep = (uint64_t)0 - (borrow & ~t4 & 1);
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 4; i++) r[i] = (t[i] & keep) | (s[i] & ~keep);
+}
+
+static inline void fp_mul_port(fp *r, const fp *a, const fp *b)
+{
+    uint64_t t[5] = {0, 0, 0, 0, 0};
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 4; i++) {
+        u128 c = 0;
+        _Pragma("GCC unroll 8")
+        for (int j = 0; j < 4; j++) {
+            c += (u128)a->v[j] * b->v[i] + t[j];
+            t[j] = (uint64_t)c;
+            c >>= 64;
+        }
+        uint64_t t4 = t[4] + (uint64_t)c; /* t < 2p*2^64, no overflow */
+        uint64_t m = t[0] * N0;
+        c = ((u128)m * P[0] + t[0]) >> 64;
+        _Pragma("GCC unroll 8")
+        for (int j = 1; j < 4; j++) {
+            c += (u128)m * P[j] + t[j];
+            t[j - 1] = (uint64_t)c;
+            c >>= 64;
+        }
+        c += t4;
+        t[3] = (uint64_t)c;
+        t[4] = (uint64_t)(c >> 64);
+    }
+    fp_reduce_once(r->v, t, t[4]);
+}
+
+#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+/* One row of the CIOS Montgomery product with two carry chains: t += a*b[i]
+ * (lo halves on the CF chain with ADCX, hi halves on the OF chain with
+ * ADOX), then t = (t + m*p) / 2^64 with m = t0 * N0. p < 2^254, so t stays
+ * below 2p in four limbs plus the one-limb carry A. */
+#define FP_MULX_ROW(i)                                                          \
+    "movq " #i "*8(%[b]), %%rdx\n\t"                                             \
+    "xorl %%eax, %%eax\n\t"                                                     \
+    "mulxq 0(%[a]), %[lo], %[hi]\n\t"                                           \
+    "adcxq %[lo], %[t0]\n\t"                                                    \
+    "adoxq %[hi], %[t1]\n\t"                                                    \
+    "mulxq 8(%[a]), %[lo], %[hi]\n\t"                                           \
+    "adcxq %[lo], %[t1]\n\t"                                                    \
+    "adoxq %[hi], %[t2]\n\t"                                                    \
+    "mulxq 16(%[a]), %[lo], %[hi]\n\t"                                          \
+    "adcxq %[lo], %[t2]\n\t"                                                    \
+    "adoxq %[hi], %[t3]\n\t"                                                    \
+    "mulxq 24(%[a]), %[lo], %[c]\n\t"                                           \
+    "adcxq %[lo], %[t3]\n\t"                                                    \
+    "adoxq %%rax, %[c]\n\t"                                                     \
+    "adcxq %%rax, %[c]\n\t"                                                     \
+    "movq %[t0], %%rdx\n\t"                                                     \
+    "imulq %[n0], %%rdx\n\t"                                                    \
+    "xorl %%eax, %%eax\n\t"                                                     \
+    "mulxq %[p0], %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], %[t0]\n\t"                                                    \
+    "adoxq %[hi], %[t1]\n\t"                                                    \
+    "mulxq %[p1], %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], %[t1]\n\t"                                                    \
+    "adoxq %[hi], %[t2]\n\t"                                                    \
+    "mulxq %[p2], %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], %[t2]\n\t"                                                    \
+    "adoxq %[hi], %[t3]\n\t"                                                    \
+    "mulxq %[p3], %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], %[t3]\n\t"                                                    \
+    "adoxq %%rax, %[hi]\n\t"                                                    \
+    "adcxq %[c], %[hi]\n\t"                                                     \
+    "movq %[t1], %[t0]\n\t"                                                     \
+    "movq %[t2], %[t1]\n\t"                                                     \
+    "movq %[t3], %[t2]\n\t"                                                     \
+    "movq %[hi], %[t3]\n\t"
+
+/* MULX/ADCX/ADOX Montgomery multiplication; only called when the CPU has
+ * BMI2 and ADX (checked with cpuid at run time). Constant time. */
+__attribute__((always_inline)) static inline void fp_mul_adx(fp *r, const fp *a, const fp *b)
+{
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, lo, hi, c;
+    __asm__(FP_MULX_ROW(0) FP_MULX_ROW(1) FP_MULX_ROW(2) FP_MULX_ROW(3)
+            /* conditional final subtraction of p */
+            "movq %[t0], %[lo]\n\t"
+            "subq %[p0], %[lo]\n\t"
+            "movq %[t1], %[hi]\n\t"
+            "sbbq %[p1], %[hi]\n\t"
+            "movq %[t2], %[c]\n\t"
+            "sbbq %[p2], %[c]\n\t"
+            "movq %[t3], %%rdx\n\t"
+            "sbbq %[p3], %%rdx\n\t"
+            "cmovncq %[lo], %[t0]\n\t"
+            "cmovncq %[hi], %[t1]\n\t"
+            "cmovncq %[c], %[t2]\n\t"
+            "cmovncq %%rdx, %[t3]\n\t"
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [lo] "=&r"(lo),
+              [hi] "=&r"(hi), [c] "=&r"(c)
+            : [a] "r"(a->v), [b] "r"(b->v), "m"(*(const uint64_t(*)[4])a->v),
+              "m"(*(const uint64_t(*)[4])b->v), [n0] "m"(N0), [p0] "m"(P[0]), [p1] "m"(P[1]),
+              [p2] "m"(P[2]), [p3] "m"(P[3])
+            : "rax", "rdx", "cc");
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+#endif
+
+__attribute__((always_inline)) static inline void fp_mul(fp *r, const fp *a, const fp *b)
+{
+#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+    if (avskey_bn254_use_adx > 0) {
+        fp_mul_adx(r, a, b);
+        return;
+    }
+#endif
+    fp_mul_port(r, a, b);
+}
+
+static inline void fp_sqr(fp *r, const fp *a) { fp_mul(r, a, a); }
+
+static inline void fp_add_c(fp *r, const fp *a, const fp *b)
+{
+    uint64_t t[4];
+    u128 c = 0;
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 4; i++) {
+        c += (u128)a->v[i] + b->v[i];
+        t[i] = (uint64_t)c;
+        c >>= 64;
+    }
+    fp_reduce_once(r->v, t, (uint64_t)c);
+}
+
+static inline void fp_sub_c(fp *r, const fp *a, const fp *b)
+{
+    uint64_t t[4];
+    u128 d = 0;
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 4; i++) {
+        d = (u128)a->v[i] - b->v[i] - (uint64_t)((d >> 64) & 1);
+        t[i] = (uint64_t)d;
+    }
+    uint64_t mask = (uint64_t)0 - (uint64_t)((d >> 64) & 1);
+    u128 c = 0;
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 4; i++) {
+        c += (u128)t[i] + (P[i] & mask);
+        r->v[i] = (uint64_t)c;
+        c >>= 64;
+    }
+}
+
+#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+/* r = a + b mod p: add, trial-subtract p, select with CMOV. */
+__attribute__((always_inline)) static inline void fp_add(fp *r, const fp *a, const fp *b)
+{
+    uint64_t t0 = a->v[0], t1 = a->v[1], t2 = a->v[2], t3 = a->v[3], s0, s1, s2, s3;
+    __asm__("addq %[b0], %[t0]\n\t"
+            "adcq %[b1], %[t1]\n\t"
+            "adcq %[b2], %[t2]\n\t"
+            "adcq %[b3], %[t3]\n\t"
+            "movq %[t0], %[s0]\n\t"
+            "subq %[p0], %[s0]\n\t"
+            "movq %[t1], %[s1]\n\t"
+            "sbbq %[p1], %[s1]\n\t"
+            "movq %[t2], %[s2]\n\t"
+            "sbbq %[p2], %[s2]\n\t"
+            "movq %[t3], %[s3]\n\t"
+            "sbbq %[p3], %[s3]\n\t"
+            "cmovncq %[s0], %[t0]\n\t"
+            "cmovncq %[s1], %[t1]\n\t"
+            "cmovncq %[s2], %[t2]\n\t"
+            "cmovncq %[s3], %[t3]\n\t"
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [s0] "=&r"(s0),
+              [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
+            : [b0] "m"(b->v[0]), [b1] "m"(b->v[1]), [b2] "m"(b->v[2]), [b3] "m"(b->v[3]),
+              [p0] "m"(P[0]), [p1] "m"(P[1]), [p2] "m"(P[2]), [p3] "m"(P[3])
+            : "cc");
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+
+/* r = a - b mod p: subtract, add back p masked by the borrow. */
+__attribute__((always_inline)) static inline void fp_sub(fp *r, const fp *a, const fp *b)
+{
+    uint64_t t0 = a->v[0], t1 = a->v[1], t2 = a->v[2], t3 = a->v[3], m, u0, u1, u2;
+    __asm__("subq %[b0], %[t0]\n\t"
+            "sbbq %[b1], %[t1]\n\t"
+            "sbbq %[b2], %[t2]\n\t"
+            "sbbq %[b3], %[t3]\n\t"
+            "sbbq %[m], %[m]\n\t"
+            "movq %[p0], %[u0]\n\t"
+            "andq %[m], %[u0]\n\t"
+            "movq %[p1], %[u1]\n\t"
+            "andq %[m], %[u1]\n\t"
+            "movq %[p2], %[u2]\n\t"
+            "andq %[m], %[u2]\n\t"
+            "andq %[p3], %[m]\n\t"
+            "addq %[u0], %[t0]\n\t"
+            "adcq %[u1], %[t1]\n\t"
+            "adcq %[u2], %[t2]\n\t"
+            "adcq %[m], %[t3]\n\t"
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [m] "=&r"(m),
+              [u0] "=&r"(u0), [u1] "=&r"(u1), [u2] "=&r"(u2)
+            : [b0] "m"(b->v[0]), [b1] "m"(b->v[1]), [b2] "m"(b->v[2]), [b3] "m"(b->v[3]),
+              [p0] "m"(P[0]), [p1] "m"(P[1]), [p2] "m"(P[2]), [p3] "m"(P[3])
+            : "cc");
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+#else
+static inline void fp_add(fp *r, const fp *a, const fp *b) { fp_add_c(r, a, b); }
+static inline void fp_sub(fp *r, const fp *a, const fp *b) { fp_sub_c(r, a, b); }
+#endif
+
+static inline void fp_dbl(fp *r, const fp *a) { fp_add(r, a, a); }
+
+static inline uint64_t fp_is_zero(const fp *a) /* 1 or 0, constant time */
+{
+    uint64_t z = a->v[0] | a->v[1] | a->v[2] | a->v[3];
+    return 1 ^ ((z | ((uint64_t)0 - z)) >> 63);
+}
+
+static inline uint64_t fp_eq(const fp *a, const fp *b)
+{
+    uint64_t z = (a->v[0] ^ b->v[0]) | (a->v[1] ^ b->v[1]) | (a->v[2] ^ b->v[2]) |
+                 (a->v[3] ^ b->v[3]);
+    return 1 ^ ((z | ((uint64_t)0 - z)) >> 63);
+}
+
+static inline void fp_neg(fp *r, const fp *a)
+{
+    uint64_t nz = (uint64_t)0 - (1 ^ fp_is_zero(a));
+    u128 d = 0;
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 4; i++) {
+        d = (u128)P[i] - a->v[i] - (uint64_t)((d >> 64) & 1);
+        r->v[i] = (uint64_t)d & nz;
+    }
+}
+
+/* r = a if flag (0/1) else r. */
+static inline void fp_cmov(fp *r, const fp *a, uint64_t flag)
+{
+    uint64_t m = (uint64_t)0 - flag;
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 4; i++) r->v[i] ^= m & (r->v[i] ^ a->v[i]);
+}
+
+static inline void fp_set_ui(fp *r, uint64_t x)
+{
+    fp t = {{x, 0, 0, 0}};
+    fp_mul(r, &t, &FP_R2);
+}
+
+/* From a canonical integer (limbs < p) into Montgomery form. */
+static inline void fp_from_int(fp *r, const uint64_t x[4])
+{
+    fp t;
+    memcpy(t.v, x, 32);
+    fp_mul(r, &t, &FP_R2);
+}
+
+static inline void fp_to_int(uint64_t x[4], const fp *a)
+{
+    fp one = {{1, 0, 0, 0}}, t;
+    fp_mul(&t, a, &one);
+    memcpy(x, t.v, 32);
+}
+
+/* 1 when the integer x (4 limbs) is < p. Constant time. */
+static inline uint64_t int_lt_p(const uint64_t x[4])
+{
+    u128 d = 0;
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 4; i++) d = (u128)x[i] - P[i] - (uint64_t)((d >> 64) & 1);
+    return (uint64_t)((d >> 64) & 1);
+}
+
+static inline void be32_to_int(uint64_t x[4], const uint8_t in[32])
+{
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 4; i++) {
+        uint64_t w = 0;
+        _Pragma("GCC unroll 8")
+        for (int j = 0; j < 8; j++) w = (w << 8) | in[(3 - i) * 8 + j];
+        x[i] = w;
+    }
+}
+
+static inline void int_to_be32(uint8_t out[32], const uint64_t x[4])
+{
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 4; i++)
+        _Pragma("GCC unroll 8")
+        for (int j = 0; j < 8; j++) out[(3 - i) * 8 + j] = (uint8_t)(x[i] >> (56 - 8 * j));
+}
+
+/* Returns 1 and sets r if the 32 big-endian bytes are < p. */
+static inline int fp_from_be_var(fp *r, const uint8_t in[32])
+{
+    uint64_t x[4];
+    be32_to_int(x, in);
+    if (!int_lt_p(x)) return 0;
+    fp_from_int(r, x);
+    return 1;
+}
+
+static inline void fp_to_be(uint8_t out[32], const fp *a)
+{
+    uint64_t x[4];
+    fp_to_int(x, a);
+    int_to_be32(out, x);
+}
+
+/* r = a^e for a public exponent e (4 limbs); square-and-multiply with a
+ * 4-bit fixed window (the pattern depends only on e). */
+static void fp_pow(fp *r, const fp *a, const uint64_t e[4])
+{
+    fp tab[16], acc;
+    tab[0] = FP_ONE;
+    tab[1] = *a;
+    for (int i = 2; i < 16; i++) fp_mul(&tab[i], &tab[i - 1], a);
+    acc = FP_ONE;
+    for (int i = 63; i >= 0; i--) {
+        if (i != 63) for (int k = 0; k < 4; k++) fp_sqr(&acc, &acc);
+        unsigned d = (unsigned)(e[i / 16] >> ((i % 16) * 4)) & 15;
+        if (d) fp_mul(&acc, &acc, &tab[d]);
+    }
+    *r = acc;
+}
+
+static inline void fp_inv(fp *r, const fp *a) { fp_pow(r, a, P_MINUS_2); }
+
+/* Square root (p = 3 mod 4). Returns 1 and sets r (the root a^((p+1)/4),
+ * not normalised) if a is a square; 0 otherwise (r is written anyway). */
+static int fp_sqrt(fp *r, const fp *a)
+{
+    fp s, t;
+    fp_pow(&s, a, P_PLUS_1_DIV_4);
+    fp_sqr(&t, &s);
+    *r = s;
+    return (int)fp_eq(&t, a);
+}
+
+/* 1 if the canonical value of a is > (p-1)/2 (gnark "lexicographically
+ * largest"). */
+static const uint64_t P_HALF[4] = {0x9e10460b6c3e7ea3ULL, 0xcbc0b548b438e546ULL,
+                                   0xdc2822db40c0ac2eULL, 0x183227397098d014ULL};
+static inline int fp_is_largest_var(const fp *a)
+{
+    uint64_t x[4];
+    fp_to_int(x, a);
+    for (int i = 3; i >= 0; i--) {
+        if (x[i] > P_HALF[i]) return 1;
+        if (x[i] < P_HALF[i]) return 0;
+    }
+    return 0;
+}
+
+/* ---- Fp2 ------------------------------------------------------------------ */
+
+static inline void fp2_add(fp2 *r, const fp2 *x, const fp2 *y)
+{
+    fp_add(&r->a, &x->a, &y->a);
+    fp_add(&r->b, &x->b, &y->b);
+}
+static inline void fp2_sub(fp2 *r, const fp2 *x, const fp2 *y)
+{
+    fp_sub(&r->a, &x->a, &y->a);
+    fp_sub(&r->b, &x->b, &y->b);
+}
+static inline void fp2_dbl(fp2 *r, const fp2 *x)
+{
+    fp_dbl(&r->a, &x->a);
+    fp_dbl(&r->b, &x->b);
+}
+static inline void fp2_neg(fp2 *r, const fp2 *x)
+{
+    fp_neg(&r->a, &x->a);
+    fp_neg(&r->b, &x->b);
+}
+static inline void fp2_conj(fp2 *r, const fp2 *x)
+{
+    r->a = x->a;
+    fp_neg(&r->b, &x->b);
+}
+#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+/* Lazy reduction for Fp2 (MULX/ADX path): the three Karatsuba products are
+ * kept as 512-bit integers and only the two results are reduced. */
+
+/* One row of a 4x4 product: (c0..c4) += a * rdx, c4 enters as zero. */
+#define WIDE_ROW(c0, c1, c2, c3, c4)                                            \
+    "xorl %%eax, %%eax\n\t"                                                     \
+    "mulxq 0(%[a]), %[lo], %[hi]\n\t"                                           \
+    "adcxq %[lo], %[" #c0 "]\n\t"                                               \
+    "adoxq %[hi], %[" #c1 "]\n\t"                                               \
+    "mulxq 8(%[a]), %[lo], %[hi]\n\t"                                           \
+    "adcxq %[lo], %[" #c1 "]\n\t"                                               \
+    "adoxq %[hi], %[" #c2 "]\n\t"                                               \
+    "mulxq 16(%[a]), %[lo], %[hi]\n\t"                                          \
+    "adcxq %[lo], %[" #c2 "]\n\t"                                               \
+    "adoxq %[hi], %[" #c3 "]\n\t"                                               \
+    "mulxq 24(%[a]), %[lo], %[" #c4 "]\n\t"                                     \
+    "adcxq %[lo], %[" #c3 "]\n\t"                                               \
+    "adoxq %%rax, %[" #c4 "]\n\t"                                               \
+    "adcxq %%rax, %[" #c4 "]\n\t"
+
+/* t[0..7] = a * b (plain integers, a, b < 2^256). */
+__attribute__((always_inline)) static inline void int_mul_wide(uint64_t t[8], const uint64_t a[4],
+                                                               const uint64_t b[4])
+{
+    uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4, lo, hi;
+    __asm__("movq 0(%[b]), %%rdx\n\t" WIDE_ROW(c0, c1, c2, c3, c4)
+            "movq %[c0], 0(%[t])\n\t"
+            "xorl %k[c0], %k[c0]\n\t"
+            "movq 8(%[b]), %%rdx\n\t" WIDE_ROW(c1, c2, c3, c4, c0)
+            "movq %[c1], 8(%[t])\n\t"
+            "xorl %k[c1], %k[c1]\n\t"
+            "movq 16(%[b]), %%rdx\n\t" WIDE_ROW(c2, c3, c4, c0, c1)
+            "movq %[c2], 16(%[t])\n\t"
+            "xorl %k[c2], %k[c2]\n\t"
+            "movq 24(%[b]), %%rdx\n\t" WIDE_ROW(c3, c4, c0, c1, c2)
+            "movq %[c3], 24(%[t])\n\t"
+            "movq %[c4], 32(%[t])\n\t"
+            "movq %[c0], 40(%[t])\n\t"
+            "movq %[c1], 48(%[t])\n\t"
+            "movq %[c2], 56(%[t])\n\t"
+            : [c0] "+&r"(c0), [c1] "+&r"(c1), [c2] "+&r"(c2), [c3] "+&r"(c3), [c4] "=&r"(c4),
+              [lo] "=&r"(lo), [hi] "=&r"(hi), "=m"(*(uint64_t(*)[8])t)
+            : [a] "r"(a), [b] "r"(b), [t] "r"(t), "m"(*(const uint64_t(*)[4])a),
+              "m"(*(const uint64_t(*)[4])b)
+            : "rax", "rdx", "cc");
+}
+
+#define REDC_ROUND(t0, t1, t2, t3)                                              \
+    "movq %[" #t0 "], %%rdx\n\t"                                                \
+    "imulq %[n0], %%rdx\n\t"                                                    \
+    "xorl %%eax, %%eax\n\t"                                                     \
+    "mulxq %[p0], %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], %[" #t0 "]\n\t"                                               \
+    "adoxq %[hi], %[" #t1 "]\n\t"                                               \
+    "mulxq %[p1], %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], %[" #t1 "]\n\t"                                               \
+    "adoxq %[hi], %[" #t2 "]\n\t"                                               \
+    "mulxq %[p2], %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], %[" #t2 "]\n\t"                                               \
+    "adoxq %[hi], %[" #t3 "]\n\t"                                               \
+    "mulxq %[p3], %[lo], %[" #t0 "]\n\t"                                        \
+    "adcxq %[lo], %[" #t3 "]\n\t"                                               \
+    "adoxq %%rax, %[" #t0 "]\n\t"                                               \
+    "adcxq %%rax, %[" #t0 "]\n\t"
+
+/* r = t * 2^-256 mod p for t < p * 2^256, fully reduced. */
+__attribute__((always_inline)) static inline void fp_redc(fp *r, const uint64_t t[8])
+{
+    uint64_t t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3], lo, hi, s2, s3;
+    __asm__(REDC_ROUND(t0, t1, t2, t3) REDC_ROUND(t1, t2, t3, t0) REDC_ROUND(t2, t3, t0, t1)
+                REDC_ROUND(t3, t0, t1, t2)
+            /* value now in (t0, t1, t2, t3); add the high half */
+            "addq 32(%[t]), %[t0]\n\t"
+            "adcq 40(%[t]), %[t1]\n\t"
+            "adcq 48(%[t]), %[t2]\n\t"
+            "adcq 56(%[t]), %[t3]\n\t"
+            "movq %[t0], %[lo]\n\t"
+            "subq %[p0], %[lo]\n\t"
+            "movq %[t1], %[hi]\n\t"
+            "sbbq %[p1], %[hi]\n\t"
+            "movq %[t2], %[s2]\n\t"
+            "sbbq %[p2], %[s2]\n\t"
+            "movq %[t3], %[s3]\n\t"
+            "sbbq %[p3], %[s3]\n\t"
+            "cmovncq %[lo], %[t0]\n\t"
+            "cmovncq %[hi], %[t1]\n\t"
+            "cmovncq %[s2], %[t2]\n\t"
+            "cmovncq %[s3], %[t3]\n\t"
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [lo] "=&r"(lo),
+              [hi] "=&r"(hi), [s2] "=&r"(s2), [s3] "=&r"(s3)
+            : [t] "r"(t), "m"(*(const uint64_t(*)[8])t), [n0] "m"(N0), [p0] "m"(P[0]),
+              [p1] "m"(P[1]), [p2] "m"(P[2]), [p3] "m"(P[3])
+            : "rax", "rdx", "cc");
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+
+/* 4-limb plain addition (no reduction; inputs < p so no overflow). */
+static inline void int_add4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4])
+{
+    u128 c = 0;
+    _Pragma("GCC unroll 4")
+    for (int i = 0; i < 4; i++) {
+        c += (u128)a[i] + b[i];
+        r[i] = (uint64_t)c;
+        c >>= 64;
+    }
+}
+
+/* c0 = t0 - t1 (+ p*2^256 if negative), c1 = t2 - t0 - t1; all 8 limbs;
+ * outputs must not alias inputs. */
+static inline void fp2_lazy_combine(uint64_t c0[8], uint64_t c1[8], const uint64_t t0[8],
+                                    const uint64_t t1[8], const uint64_t t2[8])
+{
+    u128 d = 0, e = 0;
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 8; i++) {
+        d = (u128)t0[i] - t1[i] - (uint64_t)((d >> 64) & 1);
+        c0[i] = (uint64_t)d;
+        e = (u128)t2[i] - t0[i] - (uint64_t)((e >> 64) & 1);
+        c1[i] = (uint64_t)e;
+    }
+    uint64_t m = (uint64_t)0 - (uint64_t)((d >> 64) & 1);
+    d = 0;
+    e = 0;
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 8; i++) {
+        e = (u128)c1[i] - t1[i] - (uint64_t)((e >> 64) & 1);
+        c1[i] = (uint64_t)e;
+    }
+    u128 c = 0;
+    _Pragma("GCC unroll 4")
+    for (int i = 0; i < 4; i++) {
+        c += (u128)c0[4 + i] + (P[i] & m);
+        c0[4 + i] = (uint64_t)c;
+        c >>= 64;
+    }
+}
+
+static inline void fp2_mul_lazy(fp2 *r, const fp2 *x, const fp2 *y)
+{
+    uint64_t t0[8], t1[8], t2[8], c0[8], c1[8], sa[4], sb[4];
+    int_mul_wide(t0, x->a.v, y->a.v);
+    int_mul_wide(t1, x->b.v, y->b.v);
+    int_add4(sa, x->a.v, x->b.v);
+    int_add4(sb, y->a.v, y->b.v);
+    int_mul_wide(t2, sa, sb);
+    fp2_lazy_combine(c0, c1, t0, t1, t2);
+    fp_redc(&r->a, c0);
+    fp_redc(&r->b, c1);
+}
+#endif
+
+static inline void fp2_mul(fp2 *r, const fp2 *x, const fp2 *y)
+{
+#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+    if (avskey_bn254_use_adx > 0) {
+        fp2_mul_lazy(r, x, y);
+        return;
+    }
+#endif
+    fp t0, t1, s0, s1;
+    fp_mul(&t0, &x->a, &y->a);
+    fp_mul(&t1, &x->b, &y->b);
+    fp_add(&s0, &x->a, &x->b);
+    fp_add(&s1, &y->a, &y->b);
+    fp_mul(&s0, &s0, &s1);
+    fp_sub(&r->a, &t0, &t1);
+    fp_sub(&s0, &s0, &t0);
+    fp_sub(&r->b, &s0, &t1);
+}
+static inline void fp2_sqr(fp2 *r, const fp2 *x)
+{
+    fp s, d, m;
+    fp_add(&s, &x->a, &x->b);
+    fp_sub(&d, &x->a, &x->b);
+    fp_mul(&m, &x->a, &x->b);
+    fp_mul(&r->a, &s, &d);
+    fp_dbl(&r->b, &m);
+}
+static inline void fp2_mul_fp(fp2 *r, const fp2 *x, const fp *y)
+{
+    fp_mul(&r->a, &x->a, y);
+    fp_mul(&r->b, &x->b, y);
+}
+/* r = x * (9 + u) */
+static inline void fp2_mul_xi(fp2 *r, const fp2 *x)
+{
+    fp a8, b8, ra, rb;
+    fp_dbl(&a8, &x->a); fp_dbl(&a8, &a8); fp_dbl(&a8, &a8);
+    fp_dbl(&b8, &x->b); fp_dbl(&b8, &b8); fp_dbl(&b8, &b8);
+    fp_add(&ra, &a8, &x->a);
+    fp_sub(&ra, &ra, &x->b);
+    fp_add(&rb, &b8, &x->b);
+    fp_add(&rb, &rb, &x->a);
+    r->a = ra;
+    r->b = rb;
+}
+static inline void fp2_inv(fp2 *r, const fp2 *x)
+{
+    fp n, t;
+    fp_sqr(&n, &x->a);
+    fp_sqr(&t, &x->b);
+    fp_add(&n, &n, &t);
+    fp_inv(&n, &n);
+    fp_mul(&r->a, &x->a, &n);
+    fp_mul(&t, &x->b, &n);
+    fp_neg(&r->b, &t);
+}
+static inline uint64_t fp2_is_zero(const fp2 *x) { return fp_is_zero(&x->a) & fp_is_zero(&x->b); }
+static inline uint64_t fp2_eq(const fp2 *x, const fp2 *y) { return fp_eq(&x->a, &y->a) & fp_eq(&x->b, &y->b); }
+static inline void fp2_cmov(fp2 *r, const fp2 *x, uint64_t f)
+{
+    fp_cmov(&r->a, &x->a, f);
+    fp_cmov(&r->b, &x->b, f);
+}
+static inline void fp2_set_one(fp2 *r)
+{
+    r->a = FP_ONE;
+    memset(&r->b, 0, sizeof r->b);
+}
+
+/* Square root in Fp2 (public data). Returns 1 and r with r^2 = x, or 0. */
+static int fp2_sqrt_var(fp2 *r, const fp2 *x)
+{
+    fp n, t, s, half, x0, x1;
+    if (fp_is_zero(&x->b)) {
+        if (fp_sqrt(&s, &x->a)) {
+            r->a = s;
+            memset(&r->b, 0, sizeof r->b);
+            return 1;
+        }
+        /* sqrt(a) = sqrt(-a) * u with -a a square */
+        fp_neg(&t, &x->a);
+        if (!fp_sqrt(&s, &t)) return 0;
+        memset(&r->a, 0, sizeof r->a);
+        r->b = s;
+        return 1;
+    }
+    fp_sqr(&n, &x->a);
+    fp_sqr(&t, &x->b);
+    fp_add(&n, &n, &t);
+    if (!fp_sqrt(&s, &n)) return 0;
+    fp_set_ui(&half, 2);
+    fp_inv(&half, &half);
+    fp_add(&t, &x->a, &s);
+    fp_mul(&t, &t, &half);
+    if (!fp_sqrt(&x0, &t)) {
+        fp_sub(&t, &x->a, &s);
+        fp_mul(&t, &t, &half);
+        if (!fp_sqrt(&x0, &t)) return 0;
+    }
+    fp_dbl(&t, &x0);
+    fp_inv(&t, &t);
+    fp_mul(&x1, &x->b, &t);
+    fp2 c = {x0, x1}, sq;
+    fp2_sqr(&sq, &c);
+    if (!fp2_eq(&sq, x)) return 0;
+    *r = c;
+    return 1;
+}
+
+/* gnark E2.LexicographicallyLargest: by A1 unless A1 == 0, then by A0. */
+static inline int fp2_is_largest_var(const fp2 *x)
+{
+    if (fp_is_zero(&x->b)) return fp_is_largest_var(&x->a);
+    return fp_is_largest_var(&x->b);
+}
+
+/* ---- Fp6 ------------------------------------------------------------------ */
+
+static inline void fp6_add(fp6 *r, const fp6 *x, const fp6 *y)
+{
+    fp2_add(&r->c0, &x->c0, &y->c0);
+    fp2_add(&r->c1, &x->c1, &y->c1);
+    fp2_add(&r->c2, &x->c2, &y->c2);
+}
+static inline void fp6_sub(fp6 *r, const fp6 *x, const fp6 *y)
+{
+    fp2_sub(&r->c0, &x->c0, &y->c0);
+    fp2_sub(&r->c1, &x->c1, &y->c1);
+    fp2_sub(&r->c2, &x->c2, &y->c2);
+}
+static inline void fp6_neg(fp6 *r, const fp6 *x)
+{
+    fp2_neg(&r->c0, &x->c0);
+    fp2_neg(&r->c1, &x->c1);
+    fp2_neg(&r->c2, &x->c2);
+}
+/* r = x * v */
+static inline void fp6_mul_v(fp6 *r, const fp6 *x)
+{
+    fp2 t;
+    fp2_mul_xi(&t, &x->c2);
+    r->c2 = x->c1;
+    r->c1 = x->c0;
+    r->c0 = t;
+}
+static void fp6_mul(fp6 *r, const fp6 *x, const fp6 *y)
+{
+    fp2 t0, t1, t2, s0, s1, c0, c1, c2;
+    fp2_mul(&t0, &x->c0, &y->c0);
+    fp2_mul(&t1, &x->c1, &y->c1);
+    fp2_mul(&t2, &x->c2, &y->c2);
+    fp2_add(&s0, &x->c1, &x->c2);
+    fp2_add(&s1, &y->c1, &y->c2);
+    fp2_mul(&c0, &s0, &s1);
+    fp2_sub(&c0, &c0, &t1);
+    fp2_sub(&c0, &c0, &t2);
+    fp2_mul_xi(&c0, &c0);
+    fp2_add(&c0, &c0, &t0);
+    fp2_add(&s0, &x->c0, &x->c1);
+    fp2_add(&s1, &y->c0, &y->c1);
+    fp2_mul(&c1, &s0, &s1);
+    fp2_sub(&c1, &c1, &t0);
+    fp2_sub(&c1, &c1, &t1);
+    fp2_mul_xi(&s0, &t2);
+    fp2_add(&c1, &c1, &s0);
+    fp2_add(&s0, &x->c0, &x->c2);
+    fp2_add(&s1, &y->c0, &y->c2);
+    fp2_mul(&c2, &s0, &s1);
+    fp2_sub(&c2, &c2, &t0);
+    fp2_sub(&c2, &c2, &t2);
+    fp2_add(&c2, &c2, &t1);
+    r->c0 = c0;
+    r->c1 = c1;
+    r->c2 = c2;
+}
+/* Chung-Hasan SQR2 */
+static void fp6_sqr(fp6 *r, const fp6 *x)
+{
+    fp2 s0, s1, s2, s3, s4, t;
+    fp2_sqr(&s0, &x->c0);
+    fp2_mul(&t, &x->c0, &x->c1);
+    fp2_dbl(&s1, &t);
+    fp2_sub(&t, &x->c0, &x->c1);
+    fp2_add(&t, &t, &x->c2);
+    fp2_sqr(&s2, &t);
+    fp2_mul(&t, &x->c1, &x->c2);
+    fp2_dbl(&s3, &t);
+    fp2_sqr(&s4, &x->c2);
+    fp2_mul_xi(&t, &s3);
+    fp2_add(&r->c0, &s0, &t);
+    fp2_mul_xi(&t, &s4);
+    fp2_add(&r->c1, &s1, &t);
+    fp2_add(&t, &s1, &s2);
+    fp2_add(&t, &t, &s3);
+    fp2_sub(&t, &t, &s0);
+    fp2_sub(&r->c2, &t, &s4);
+}
+/* r = x * (y0 + y1 v) */
+static void fp6_mul_01(fp6 *r, const fp6 *x, const fp2 *y0, const fp2 *y1)
+{
+    fp2 t0, t1, a2y, s0, s1, c1;
+    fp2_mul(&t0, &x->c0, y0);
+    fp2_mul(&t1, &x->c1, y1);
+    fp2_mul(&a2y, &x->c2, y1);
+    fp2_add(&s0, &x->c0, &x->c1);
+    fp2_add(&s1, y0, y1);
+    fp2_mul(&c1, &s0, &s1);
+    fp2_sub(&c1, &c1, &t0);
+    fp2_sub(&c1, &c1, &t1);
+    fp2_mul(&s0, &x->c2, y0);
+    fp2_add(&r->c2, &s0, &t1);
+    fp2_mul_xi(&a2y, &a2y);
+    fp2_add(&r->c0, &t0, &a2y);
+    r->c1 = c1;
+}
+static inline void fp6_mul_fp2(fp6 *r, const fp6 *x, const fp2 *y)
+{
+    fp2_mul(&r->c0, &x->c0, y);
+    fp2_mul(&r->c1, &x->c1, y);
+    fp2_mul(&r->c2, &x->c2, y);
+}
+static void fp6_inv(fp6 *r, const fp6 *x)
+{
+    fp2 A, B, C, F, t;
+    fp2_sqr(&A, &x->c0);
+    fp2_mul(&t, &x->c1, &x->c2);
+    fp2_mul_xi(&t, &t);
+    fp2_sub(&A, &A, &t);
+    fp2_sqr(&B, &x->c2);
+    fp2_mul_xi(&B, &B);
+    fp2_mul(&t, &x->c0, &x->c1);
+    fp2_sub(&B, &B, &t);
+    fp2_sqr(&C, &x->c1);
+    fp2_mul(&t, &x->c0, &x->c2);
+    fp2_sub(&C, &C, &t);
+    fp2_mul(&F, &x->c2, &B);
+    fp2_mul(&t, &x->c1, &C);
+    fp2_add(&F, &F, &t);
+    fp2_mul_xi(&F, &F);
+    fp2_mul(&t, &x->c0, &A);
+    fp2_add(&F, &F, &t);
+    fp2_inv(&F, &F);
+    fp2_mul(&r->c0, &A, &F);
+    fp2_mul(&r->c1, &B, &F);
+    fp2_mul(&r->c2, &C, &F);
+}
+
+/* ---- Fp12 ----------------------------------------------------------------- */
+
+static inline void fp12_set_one(fp12 *r)
+{
+    memset(r, 0, sizeof *r);
+    r->c0.c0.a = FP_ONE;
+}
+static void fp12_mul(fp12 *r, const fp12 *x, const fp12 *y)
+{
+    fp6 t0, t1, s0, s1;
+    fp6_mul(&t0, &x->c0, &y->c0);
+    fp6_mul(&t1, &x->c1, &y->c1);
+    fp6_add(&s0, &x->c0, &x->c1);
+    fp6_add(&s1, &y->c0, &y->c1);
+    fp6_mul(&s0, &s0, &s1);
+    fp6_sub(&s0, &s0, &t0);
+    fp6_sub(&r->c1, &s0, &t1);
+    fp6_mul_v(&t1, &t1);
+    fp6_add(&r->c0, &t0, &t1);
+}
+static void fp12_sqr(fp12 *r, const fp12 *x)
+{
+    fp6 t, s0, s1;
+    fp6_mul(&t, &x->c0, &x->c1);
+    fp6_add(&s0, &x->c0, &x->c1);
+    fp6_mul_v(&s1, &x->c1);
+    fp6_add(&s1, &s1, &x->c0);
+    fp6_mul(&s0, &s0, &s1);
+    fp6_sub(&s0, &s0, &t);
+    fp6_mul_v(&s1, &t);
+    fp6_sub(&r->c0, &s0, &s1);
+    fp6_add(&r->c1, &t, &t);
+}
+static inline void fp12_conj(fp12 *r, const fp12 *x)
+{
+    r->c0 = x->c0;
+    fp6_neg(&r->c1, &x->c1);
+}
+static void fp12_inv(fp12 *r, const fp12 *x)
+{
+    fp6 t0, t1;
+    fp6_sqr(&t0, &x->c0);
+    fp6_sqr(&t1, &x->c1);
+    fp6_mul_v(&t1, &t1);
+    fp6_sub(&t0, &t0, &t1);
+    fp6_inv(&t0, &t0);
+    fp6_mul(&r->c0, &x->c0, &t0);
+    fp6_mul(&r->c1, &x->c1, &t0);
+    fp6_neg(&r->c1, &r->c1);
+}
+static int fp12_eq_var(const fp12 *x, const fp12 *y)
+{
+    const fp2 *a = &x->c0.c0, *b = &y->c0.c0;
+    uint64_t e = 1;
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 6; i++) e &= fp2_eq(&a[i], &b[i]);
+    return (int)e;
+}
+static int fp12_is_one_var(const fp12 *x)
+{
+    fp12 one;
+    fp12_set_one(&one);
+    return fp12_eq_var(x, &one);
+}
+
+/* r = x * line, line = l0 + l1 w + l3 w^3 (= (l0,0,0) + (l1,l3,0) w). */
+static void fp12_mul_line(fp12 *r, const fp12 *x, const fp2 *l0, const fp2 *l1, const fp2 *l3)
+{
+    fp6 t0, t1, s;
+    fp2 y0;
+    fp6_mul_fp2(&t0, &x->c0, l0);
+    fp6_mul_01(&t1, &x->c1, l1, l3);
+    fp6_add(&s, &x->c0, &x->c1);
+    fp2_add(&y0, l0, l1);
+    fp6_mul_01(&s, &s, &y0, l3);
+    fp6_sub(&s, &s, &t0);
+    fp6_sub(&r->c1, &s, &t1);
+    fp6_mul_v(&t1, &t1);
+    fp6_add(&r->c0, &t0, &t1);
+}
+
+/* Frobenius coefficients gamma1[i] = xi^(i(p-1)/6), gamma2[i] = xi^(i(p^2-1)/6)
+ * (Montgomery form; gamma2 lies in Fp). */
+static const fp2 GAMMA1[6] = {
+    {{{0}}, {{0}}},
+    {{{0xaf9ba69633144907ULL, 0xca6b1d7387afb78aULL, 0x11bded5ef08a2087ULL, 0x02f34d751a1f3a7cULL}},
+     {{0xa222ae234c492d72ULL, 0xd00f02a4565de15bULL, 0xdc2ff3a253dfc926ULL, 0x10a75716b3899551ULL}}},
+    {{{0xb5773b104563ab30ULL, 0x347f91c8a9aa6454ULL, 0x7a007127242e0991ULL, 0x1956bcd8118214ecULL}},
+     {{0x6e849f1ea0aa4757ULL, 0xaa1c7b6d89f89141ULL, 0xb6e713cdfae0ca3aULL, 0x26694fbb4e82ebc3ULL}}},
+    {{{0xe4bbdd0c2936b629ULL, 0xbb30f162e133bacbULL, 0x31a9d1b6f9645366ULL, 0x253570bea500f8ddULL}},
+     {{0xa1d77ce45ffe77c7ULL, 0x07affd117826d1dbULL, 0x6d16bd27bb7edc6bULL, 0x2c87200285defeccULL}}},
+    {{{0x7361d77f843abe92ULL, 0xa5bb2bd3273411fbULL, 0x9c941f314b3e2399ULL, 0x15df9cddbb9fd3ecULL}},
+     {{0x5dddfd154bd8c949ULL, 0x62cb29a5a4445b60ULL, 0x37bc870a0c7dd2b9ULL, 0x24830a9d3171f0fdULL}}},
+    {{{0xc970692f41690fe7ULL, 0xe240342127694b0bULL, 0x32bee66b83c459e8ULL, 0x12aabced0ab08841ULL}},
+     {{0x0d485d2340aebfa9ULL, 0x05193418ab2fcc57ULL, 0xd3b0a40b8a4910f5ULL, 0x2f21ebb535d2925aULL}}},
+};
+static const fp GAMMA2[6] = {
+    {{0}},
+    {{0xca8d800500fa1bf2ULL, 0xf0c5d61468b39769ULL, 0x0e201271ad0d4418ULL, 0x04290f65bad856e6ULL}},
+    {{0x3350c88e13e80b9cULL, 0x7dce557cdb5e56b9ULL, 0x6001b4b8b615564aULL, 0x2682e617020217e0ULL}},
+    {{0x68c3488912edefaaULL, 0x8d087f6872aabf4fULL, 0x51e1a24709081231ULL, 0x2259d6b14729c0faULL}},
+    {{0x71930c11d782e155ULL, 0xa6bb947cffbe3323ULL, 0xaa303344d4741444ULL, 0x2c3b3f0d26594943ULL}},
+    {{0x08cfc388c494f1abULL, 0x19b315148d1373d4ULL, 0x584e90fdcb6c0213ULL, 0x09e1685bdf2f8849ULL}},
+};
+
+/* Coefficient of w^i: c0.c0=w^0, c1.c0=w^1, c0.c1=w^2, c1.c1=w^3, c0.c2=w^4, c1.c2=w^5 */
+static void fp12_frob(fp12 *r, const fp12 *x)
+{
+    fp2 t;
+    fp2_conj(&r->c0.c0, &x->c0.c0);
+    fp2_conj(&t, &x->c1.c0); fp2_mul(&r->c1.c0, &t, &GAMMA1[1]);
+    fp2_conj(&t, &x->c0.c1); fp2_mul(&r->c0.c1, &t, &GAMMA1[2]);
+    fp2_conj(&t, &x->c1.c1); fp2_mul(&r->c1.c1, &t, &GAMMA1[3]);
+    fp2_conj(&t, &x->c0.c2); fp2_mul(&r->c0.c2, &t, &GAMMA1[4]);
+    fp2_conj(&t, &x->c1.c2); fp2_mul(&r->c1.c2, &t, &GAMMA1[5]);
+}
+static void fp12_frob2(fp12 *r, const fp12 *x)
+{
+    r->c0.c0 = x->c0.c0;
+    fp2_mul_fp(&r->c1.c0, &x->c1.c0, &GAMMA2[1]);
+    fp2_mul_fp(&r->c0.c1, &x->c0.c1, &GAMMA2[2]);
+    fp2_mul_fp(&r->c1.c1, &x->c1.c1, &GAMMA2[3]);
+    fp2_mul_fp(&r->c0.c2, &x->c0.c2, &GAMMA2[4]);
+    fp2_mul_fp(&r->c1.c2, &x->c1.c2, &GAMMA2[5]);
+}
+
+/* Granger-Scott squaring for x in the cyclotomic subgroup. Fp12 is viewed
+ * as Fp4^3 with Fp4 = Fp2[s]/(s^2 - xi), s = w^3; the three Fp4 elements
+ * are (w^0,w^3), (w^1,w^4) scaled by w, (w^2,w^5) scaled by w^2. */
+static void fp12_cyc_sqr(fp12 *r, const fp12 *x)
+{
+    /* pairs (g, h) -> g + h s */
+    const fp2 *g0 = &x->c0.c0, *h0 = &x->c1.c1; /* 1   */
+    const fp2 *g1 = &x->c1.c0, *h1 = &x->c0.c2; /* w   */
+    const fp2 *g2 = &x->c0.c1, *h2 = &x->c1.c2; /* w^2 */
+    fp2 A0, A1, B0, B1, C0, C1, t0, t1, t;
+    /* Fp4 square of (g,h): (g^2 + xi h^2) + 2gh s */
+    fp2_sqr(&t0, g0); fp2_sqr(&t1, h0);
+    fp2_add(&t, g0, h0); fp2_sqr(&t, &t); fp2_sub(&t, &t, &t0); fp2_sub(&A1, &t, &t1);
+    fp2_mul_xi(&t1, &t1); fp2_add(&A0, &t0, &t1);
+    fp2_sqr(&t0, g1); fp2_sqr(&t1, h1);
+    fp2_add(&t, g1, h1); fp2_sqr(&t, &t); fp2_sub(&t, &t, &t0); fp2_sub(&B1, &t, &t1);
+    fp2_mul_xi(&t1, &t1); fp2_add(&B0, &t0, &t1);
+    fp2_sqr(&t0, g2); fp2_sqr(&t1, h2);
+    fp2_add(&t, g2, h2); fp2_sqr(&t, &t); fp2_sub(&t, &t, &t0); fp2_sub(&C1, &t, &t1);
+    fp2_mul_xi(&t1, &t1); fp2_add(&C0, &t0, &t1);
+    /* z0 = 3A - 2 conj-part ... (Granger-Scott, eprint 2009/565 sec. 3.2):
+     * new a  = 3 A^2 - 2 conj(a), new b = 3 s C^2 + 2 conj(b),
+     * new c  = 3 B^2 - 2 conj(c), with a=(g0,h0), b=(g1,h1), c=(g2,h2)
+     * and conj(g + h s) = g - h s. */
+    fp12 z;
+    /* a' = 3*A - 2*(g0 - h0 s) */
+    fp2_sub(&t, &A0, g0); fp2_dbl(&t, &t); fp2_add(&z.c0.c0, &t, &A0);
+    fp2_add(&t, &A1, h0); fp2_dbl(&t, &t); fp2_add(&z.c1.c1, &t, &A1);
+    /* b' = 3*s*C + 2*(g1 + h1 s)... with s*C = xi*C1 + C0 s */
+    fp2 sc0;
+    fp2_mul_xi(&sc0, &C1);
+    fp2_add(&t, &sc0, g1); fp2_dbl(&t, &t); fp2_add(&z.c1.c0, &t, &sc0);
+    fp2_sub(&t, &C0, h1); fp2_dbl(&t, &t); fp2_add(&z.c0.c2, &t, &C0);
+    /* c' = 3*B - 2*(g2 - h2 s) */
+    fp2_sub(&t, &B0, g2); fp2_dbl(&t, &t); fp2_add(&z.c0.c1, &t, &B0);
+    fp2_add(&t, &B1, h2); fp2_dbl(&t, &t); fp2_add(&z.c1.c2, &t, &B1);
+    *r = z;
+}
+
+#endif

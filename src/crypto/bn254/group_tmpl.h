@@ -1,0 +1,232 @@
+/* Short Weierstrass y^2 = x^3 + b (a = 0) in homogeneous projective
+ * coordinates over a field FE. Included twice from bn254.c (G1 over Fp, G2
+ * over Fp2) with these macros defined:
+ *   FE, FE_(op)  field type and its ops (add sub dbl neg mul sqr cmov
+ *                is_zero eq inv set_one mul_b3)
+ *   PT, PT_(op)  point type and the names of the functions below.
+ * Addition and doubling use the complete formulas of Renes, Costello and
+ * Batina, "Complete addition formulas for prime order elliptic curves"
+ * (eprint 2015/1060, Algorithms 7 and 9): no exceptional cases, so the
+ * constant-time paths need no special handling of the point at infinity. */
+
+typedef struct { FE X, Y, Z; } PT;
+
+static inline void PT_(set_inf)(PT *r)
+{
+    memset(r, 0, sizeof *r);
+    FE_(set_one)(&r->Y);
+}
+
+static inline uint64_t PT_(is_inf)(const PT *p) { return FE_(is_zero)(&p->Z); }
+
+static void PT_(dbl)(PT *r, const PT *p)
+{
+    FE t0, t1, t2, X3, Y3, Z3;
+    FE_(sqr)(&t0, &p->Y);
+    FE_(dbl)(&Z3, &t0);
+    FE_(dbl)(&Z3, &Z3);
+    FE_(dbl)(&Z3, &Z3);
+    FE_(mul)(&t1, &p->Y, &p->Z);
+    FE_(sqr)(&t2, &p->Z);
+    FE_(mul_b3)(&t2, &t2);
+    FE_(mul)(&X3, &t2, &Z3);
+    FE_(add)(&Y3, &t0, &t2);
+    FE_(mul)(&Z3, &t1, &Z3);
+    FE_(dbl)(&t1, &t2);
+    FE_(add)(&t2, &t1, &t2);
+    FE_(sub)(&t0, &t0, &t2);
+    FE_(mul)(&Y3, &t0, &Y3);
+    FE_(add)(&Y3, &X3, &Y3);
+    FE_(mul)(&t1, &p->X, &p->Y);
+    FE_(mul)(&X3, &t0, &t1);
+    FE_(dbl)(&r->X, &X3);
+    r->Y = Y3;
+    r->Z = Z3;
+}
+
+static void PT_(add)(PT *r, const PT *p, const PT *q)
+{
+    FE t0, t1, t2, t3, t4, X3, Y3, Z3;
+    FE_(mul)(&t0, &p->X, &q->X);
+    FE_(mul)(&t1, &p->Y, &q->Y);
+    FE_(mul)(&t2, &p->Z, &q->Z);
+    FE_(add)(&t3, &p->X, &p->Y);
+    FE_(add)(&t4, &q->X, &q->Y);
+    FE_(mul)(&t3, &t3, &t4);
+    FE_(add)(&t4, &t0, &t1);
+    FE_(sub)(&t3, &t3, &t4);
+    FE_(add)(&t4, &p->Y, &p->Z);
+    FE_(add)(&X3, &q->Y, &q->Z);
+    FE_(mul)(&t4, &t4, &X3);
+    FE_(add)(&X3, &t1, &t2);
+    FE_(sub)(&t4, &t4, &X3);
+    FE_(add)(&X3, &p->X, &p->Z);
+    FE_(add)(&Y3, &q->X, &q->Z);
+    FE_(mul)(&X3, &X3, &Y3);
+    FE_(add)(&Y3, &t0, &t2);
+    FE_(sub)(&Y3, &X3, &Y3);
+    FE_(dbl)(&X3, &t0);
+    FE_(add)(&t0, &X3, &t0);
+    FE_(mul_b3)(&t2, &t2);
+    FE_(add)(&Z3, &t1, &t2);
+    FE_(sub)(&t1, &t1, &t2);
+    FE_(mul_b3)(&Y3, &Y3);
+    FE_(mul)(&X3, &t4, &Y3);
+    FE_(mul)(&t2, &t3, &t1);
+    FE_(sub)(&X3, &t2, &X3);
+    FE_(mul)(&Y3, &Y3, &t0);
+    FE_(mul)(&t1, &t1, &Z3);
+    FE_(add)(&Y3, &t1, &Y3);
+    FE_(mul)(&t0, &t0, &t3);
+    FE_(mul)(&Z3, &Z3, &t4);
+    FE_(add)(&Z3, &Z3, &t0);
+    r->X = X3;
+    r->Y = Y3;
+    r->Z = Z3;
+}
+
+static inline void PT_(neg)(PT *r, const PT *p)
+{
+    r->X = p->X;
+    FE_(neg)(&r->Y, &p->Y);
+    r->Z = p->Z;
+}
+
+static inline void PT_(cmov)(PT *r, const PT *a, uint64_t flag)
+{
+    FE_(cmov)(&r->X, &a->X, flag);
+    FE_(cmov)(&r->Y, &a->Y, flag);
+    FE_(cmov)(&r->Z, &a->Z, flag);
+}
+
+/* Conditional negation, flag 0/1, constant time. */
+static inline void PT_(cneg)(PT *r, uint64_t flag)
+{
+    FE n;
+    FE_(neg)(&n, &r->Y);
+    FE_(cmov)(&r->Y, &n, flag);
+}
+
+/* Affine coordinates; the point at infinity gives (0, 0). Constant time. */
+static void PT_(to_affine)(FE *x, FE *y, const PT *p)
+{
+    FE zi;
+    FE_(inv)(&zi, &p->Z);
+    FE_(mul)(x, &p->X, &zi);
+    FE_(mul)(y, &p->Y, &zi);
+}
+
+static inline void PT_(from_affine)(PT *r, const FE *x, const FE *y)
+{
+    r->X = *x;
+    r->Y = *y;
+    FE_(set_one)(&r->Z);
+}
+
+static int PT_(eq_var)(const PT *p, const PT *q)
+{
+    FE a, b;
+    uint64_t pi = PT_(is_inf)(p), qi = PT_(is_inf)(q);
+    if (pi || qi) return (int)(pi & qi);
+    FE_(mul)(&a, &p->X, &q->Z);
+    FE_(mul)(&b, &q->X, &p->Z);
+    if (!FE_(eq)(&a, &b)) return 0;
+    FE_(mul)(&a, &p->Y, &q->Z);
+    FE_(mul)(&b, &q->Y, &p->Z);
+    return (int)FE_(eq)(&a, &b);
+}
+
+/* 1 if (x, y) satisfies y^2 = x^3 + b. */
+static int PT_(affine_on_curve_var)(const FE *x, const FE *y)
+{
+    FE l, rr, b;
+    FE_(sqr)(&l, y);
+    FE_(sqr)(&rr, x);
+    FE_(mul)(&rr, &rr, x);
+    FE_(set_b)(&b);
+    FE_(add)(&rr, &rr, &b);
+    return (int)FE_(eq)(&l, &rr);
+}
+
+/* Constant-time lookup: r = tab[idx] for idx < n, scanning every entry. */
+static inline void PT_(lookup)(PT *r, const PT *tab, unsigned n, unsigned idx)
+{
+    PT_(set_inf)(r);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t eq = (uint64_t)(((i ^ idx) - 1u) >> 31) & 1; /* i == idx */
+        PT_(cmov)(r, &tab[i], eq);
+    }
+}
+
+/* r = k*p, k < 2^256 (4 little-endian limbs); constant time in k and p:
+ * 4-bit fixed windows, masked table scans, complete formulas. */
+static void PT_(mul_ct)(PT *r, const PT *p, const uint64_t k[4])
+{
+    PT tab[16], acc, t;
+    PT_(set_inf)(&tab[0]);
+    tab[1] = *p;
+    for (int i = 2; i < 16; i += 2) {
+        PT_(dbl)(&tab[i], &tab[i / 2]);
+        PT_(add)(&tab[i + 1], &tab[i], p);
+    }
+    PT_(lookup)(&acc, tab, 16, (unsigned)(k[3] >> 60));
+    for (int i = 62; i >= 0; i--) {
+        for (int j = 0; j < 4; j++) PT_(dbl)(&acc, &acc);
+        PT_(lookup)(&t, tab, 16, (unsigned)(k[i / 16] >> ((i % 16) * 4)) & 15u);
+        PT_(add)(&acc, &acc, &t);
+    }
+    *r = acc;
+    avskey_wipe(tab, sizeof tab);
+    avskey_wipe(&t, sizeof t);
+}
+
+/* Joint constant-time multiplication r = k1*p1 + k2*p2 with 128-bit
+ * scalars (2 limbs each), 4-bit windows. */
+static void PT_(mul2_ct)(PT *r, const PT *p1, const uint64_t k1[2], const PT *p2,
+                         const uint64_t k2[2])
+{
+    PT tab1[16], tab2[16], acc, t;
+    PT_(set_inf)(&tab1[0]);
+    PT_(set_inf)(&tab2[0]);
+    tab1[1] = *p1;
+    tab2[1] = *p2;
+    for (int i = 2; i < 16; i += 2) {
+        PT_(dbl)(&tab1[i], &tab1[i / 2]);
+        PT_(add)(&tab1[i + 1], &tab1[i], p1);
+        PT_(dbl)(&tab2[i], &tab2[i / 2]);
+        PT_(add)(&tab2[i + 1], &tab2[i], p2);
+    }
+    PT_(set_inf)(&acc);
+    for (int i = 31; i >= 0; i--) {
+        if (i != 31) for (int j = 0; j < 4; j++) PT_(dbl)(&acc, &acc);
+        PT_(lookup)(&t, tab1, 16, (unsigned)(k1[i / 16] >> ((i % 16) * 4)) & 15u);
+        PT_(add)(&acc, &acc, &t);
+        PT_(lookup)(&t, tab2, 16, (unsigned)(k2[i / 16] >> ((i % 16) * 4)) & 15u);
+        PT_(add)(&acc, &acc, &t);
+    }
+    *r = acc;
+    avskey_wipe(tab1, sizeof tab1);
+    avskey_wipe(tab2, sizeof tab2);
+    avskey_wipe(&t, sizeof t);
+}
+
+/* r = k*p for public k and p (variable time). */
+static void PT_(mul_var)(PT *r, const PT *p, const uint64_t k[4])
+{
+    PT tab[16], acc;
+    PT_(set_inf)(&tab[0]);
+    tab[1] = *p;
+    for (int i = 2; i < 16; i += 2) {
+        PT_(dbl)(&tab[i], &tab[i / 2]);
+        PT_(add)(&tab[i + 1], &tab[i], p);
+    }
+    int top = 63;
+    while (top > 0 && ((k[top / 16] >> ((top % 16) * 4)) & 15u) == 0) top--;
+    acc = tab[(k[top / 16] >> ((top % 16) * 4)) & 15u];
+    for (int i = top - 1; i >= 0; i--) {
+        for (int j = 0; j < 4; j++) PT_(dbl)(&acc, &acc);
+        unsigned d = (unsigned)(k[i / 16] >> ((i % 16) * 4)) & 15u;
+        if (d) PT_(add)(&acc, &acc, &tab[d]);
+    }
+    *r = acc;
+}

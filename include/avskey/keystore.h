@@ -91,6 +91,17 @@ AVSKEY_WUR avskey_err avskey_keyfile_encrypt(avskey_keyfile *kf, const uint8_t s
  * *len. Returns: AVSKEY_OK, AVSKEY_ERR_USAGE for EIP-2335, AVSKEY_ERR_NOMEM. */
 AVSKEY_WUR avskey_err avskey_keyfile_serialize(char **json, size_t *len, const avskey_keyfile *kf);
 
+/* Checks a decrypted key against the file: a valid secp256k1 key whose
+ * address matches "address" (if present), or a valid BN254 scalar whose
+ * G1 public key matches "pubKey" / "pubkey". */
+AVSKEY_WUR avskey_err avskey_keyfile_check_key(const avskey_keyfile *kf, const uint8_t sk[32], const char *name);
+
+/* The G1 public key a BLS file declares (E([x,y]) or compressed hex).
+ * Out: *pk1 (an avskey_bn254_g1). Returns AVSKEY_ERR_MALFORMED if invalid. */
+struct avskey_bn254_g1;
+AVSKEY_WUR avskey_err avskey_keyfile_bls_pubkey_var(struct avskey_bn254_g1 *pk1, const avskey_keyfile *kf,
+                                                    const char *name);
+
 /* ---- Key folders ------------------------------------------------------ */
 
 /* Resolves the keystore folder: dir if non-NULL, else $AVSKEY_KEYSTORE_DIR,

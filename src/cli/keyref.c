@@ -1,7 +1,6 @@
 /* Shared by the key verbs: which file a command means, and unlocking it. */
 #include "keyref.h"
 
-#include "avskey/ecdsa.h"
 #include "avskey/secmem.h"
 
 #include <libgen.h>
@@ -67,22 +66,11 @@ avskey_err avskey_keyref_unlock(avskey_keyref *ref, const avskey_args *a, uint8_
     }
     e = avskey_keyfile_decrypt(sk, &ref->kf, &pw, ref->path);
     avskey_passphrase_free(&pw);
-    if (!e && ref->type == AVSKEY_KEY_ECDSA) e = avskey_keyref_check_ecdsa(ref, sk);
+    if (!e) e = avskey_keyfile_check_key(&ref->kf, sk, ref->path);
     if (e) {
         avskey_secmem_free(sk);
         return e;
     }
     *sk_out = sk;
-    return AVSKEY_OK;
-}
-
-avskey_err avskey_keyref_check_ecdsa(const avskey_keyref *ref, const uint8_t sk[32])
-{
-    uint8_t pub[64], addr[20];
-    if (!avskey_ecdsa_pubkey(pub, sk))
-        return avskey_fail(AVSKEY_ERR_CRYPTO, "%s: the decrypted key is not a valid secp256k1 key", ref->path);
-    avskey_ecdsa_address_var(addr, pub);
-    if (ref->kf.has_address && memcmp(addr, ref->kf.address, 20) != 0)
-        return avskey_fail(AVSKEY_ERR_CRYPTO, "%s: the \"address\" field does not match the key", ref->path);
     return AVSKEY_OK;
 }

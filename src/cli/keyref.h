@@ -25,8 +25,6 @@ avskey_err avskey_keyref_load(avskey_keyref *ref, int strict_perms);
 /* Reads the passphrase (sources from a) and decrypts. Out: *sk (secmem,
  * 32 bytes; caller frees with avskey_secmem_free). */
 avskey_err avskey_keyref_unlock(avskey_keyref *ref, const avskey_args *a, uint8_t **sk);
-/* Checks that an ECDSA secret is valid and matches the file's address. */
-avskey_err avskey_keyref_check_ecdsa(const avskey_keyref *ref, const uint8_t sk[32]);
 
 /* Key/value output shared by list, show, create and import. */
 #define AVSKEY_MAX_FIELDS 12

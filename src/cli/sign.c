@@ -1,6 +1,7 @@
 /* sign ecdsa (and, with the BN254 module, sign bls / verify bls). */
 #include "keyref.h"
 
+#include "avskey/bls.h"
 #include "avskey/ecdsa.h"
 #include "avskey/keccak.h"
 #include "avskey/secmem.h"
@@ -55,5 +56,108 @@ int avskey_cmd_sign_ecdsa(int argc, char **argv)
     char hex[131];
     avskey_hex_encode(hex, sig, 65);
     printf("0x%s\n", hex);
+    return 0;
+}
+
+/* ---- BLS --------------------------------------------------------------- */
+
+static const char *const sign_bls_spec[] = {"--key-path=", "--message=", "--g1-point=", AVSKEY_PW_OPTS, NULL};
+
+/* --message: at most 32 bytes, right-padded with zeros (eigensdk). */
+static avskey_err bls_message(uint8_t msg[32], const char *hex)
+{
+    size_t n = 0;
+    memset(msg, 0, 32);
+    if (!avskey_hex_decode_any_var(msg, &n, 32, hex))
+        return avskey_fail(AVSKEY_ERR_MALFORMED, "--message must be 0x and at most 64 hex digits (32 bytes)");
+    return AVSKEY_OK;
+}
+
+static int print_hex0x(const uint8_t *b, size_t n)
+{
+    char hex[300];
+    avskey_hex_encode(hex, b, n);
+    printf("0x%s\n", hex);
+    return 0;
+}
+
+int avskey_cmd_sign_bls(int argc, char **argv)
+{
+    avskey_args a;
+    avskey_keyref ref;
+    uint8_t msg[32], point[64], out[64], *sk = NULL;
+    avskey_err e = avskey_args_parse(&a, argc, argv, sign_bls_spec);
+    if (e) return avskey_cli_fail(e);
+    if (a.help) {
+        printf("usage: avskey sign bls --key-path PATH (--message 0xHEX | --g1-point 0x64BYTES) [passphrase source]\n\n"
+               "--message (at most 32 bytes, right-padded with zeros to 32) is hashed to G1 as eigensdk\n"
+               "does and signed: prints 0x X||Y (64 bytes, eigensdk Serialize). --g1-point prints sk*P\n"
+               "for a 64-byte G1 point X||Y, after on-curve and subgroup checks.\n");
+        return 0;
+    }
+    const char *m = avskey_opt(&a, "--message"), *g = avskey_opt(&a, "--g1-point");
+    if (!avskey_opt(&a, "--key-path")) return avskey_cli_usage("sign bls needs --key-path PATH");
+    if (!!m == !!g) return avskey_cli_usage("give exactly one of --message 0xHEX or --g1-point 0x64BYTES");
+    if (m && (e = bls_message(msg, m))) return avskey_cli_fail(e);
+    avskey_bn254_g1 tmp;
+    if (g && (!avskey_hex_decode_var(point, 64, g) || !avskey_bn254_g1_from_xy_var(&tmp, point, 0)))
+        return avskey_cli_fail(avskey_fail(AVSKEY_ERR_MALFORMED,
+                                           "--g1-point must be 64 bytes X||Y of a G1 point (on the curve, "
+                                           "coordinates below p, not infinity)"));
+    if ((e = avskey_keyref_resolve(&ref, &a, 0)) || (e = avskey_keyref_load(&ref, 1))) return avskey_cli_fail(e);
+    if (ref.type != AVSKEY_KEY_BLS)
+        return avskey_cli_fail(avskey_fail(AVSKEY_ERR_USAGE, "%s is not a BLS key file", ref.path));
+    if ((e = avskey_keyref_unlock(&ref, &a, &sk))) return avskey_cli_fail(e);
+    avskey_bls_sk s;
+    int ok = avskey_bls_sk_from_bytes(&s, sk);
+    avskey_secmem_free(sk);
+    if (ok && m) avskey_bls_sign(out, msg, &s);
+    if (ok && g) ok = avskey_bls_mul_g1(out, point, &s);
+    AVSKEY_WIPE(s);
+    if (!ok) return avskey_cli_fail(avskey_fail(AVSKEY_ERR_CRYPTO, "signing failed"));
+    return print_hex0x(out, 64);
+}
+
+static const char *const verify_bls_spec[] = {"--pubkey-g2=", "--message=", "--signature=", NULL};
+
+/* Parses --pubkey-g2: 128 bytes raw or 64 bytes gnark-compressed. Returns
+ * 2 malformed (length/hex), 1 not a valid point, 0 OK. */
+static int parse_pk2(avskey_bn254_g2 *pk2, const char *hex)
+{
+    uint8_t buf[128];
+    size_t n = 0;
+    if (!avskey_hex_decode_any_var(buf, &n, sizeof buf, hex) || (n != 128 && n != 64)) return 2;
+    int ok = n == 128 ? avskey_bn254_g2_from_raw_var(pk2, buf, 0) : avskey_bn254_g2_decompress_var(pk2, buf, 0);
+    return ok ? 0 : 1;
+}
+
+int avskey_cmd_verify_bls(int argc, char **argv)
+{
+    avskey_args a;
+    uint8_t msg[32], sig[64];
+    avskey_bn254_g2 pk2;
+    avskey_err e = avskey_args_parse(&a, argc, argv, verify_bls_spec);
+    if (e) return avskey_cli_fail(e);
+    if (a.help) {
+        printf("usage: avskey verify bls --pubkey-g2 0xHEX --message 0xHEX --signature 0xHEX\n\n"
+               "Checks an eigensdk BLS signature: e(H(m), pk2) * e(-sig, G2) == 1. --pubkey-g2 is raw\n"
+               "(128 bytes, X.A1||X.A0||Y.A1||Y.A0) or gnark-compressed (64 bytes). Exit 0 valid,\n"
+               "1 invalid, 2 malformed input.\n");
+        return 0;
+    }
+    const char *pk = avskey_opt(&a, "--pubkey-g2"), *m = avskey_opt(&a, "--message"), *s = avskey_opt(&a, "--signature");
+    if (!pk || !m || !s) return avskey_cli_usage("verify bls needs --pubkey-g2, --message and --signature");
+    if ((e = bls_message(msg, m))) return avskey_cli_fail(e);
+    if (!avskey_hex_decode_var(sig, 64, s))
+        return avskey_cli_fail(avskey_fail(AVSKEY_ERR_MALFORMED, "--signature must be 64 bytes: 0x and 128 hex digits"));
+    int pr = parse_pk2(&pk2, pk);
+    if (pr == 2)
+        return avskey_cli_fail(avskey_fail(AVSKEY_ERR_MALFORMED, "--pubkey-g2 must be 128 bytes (raw) or 64 bytes (compressed) of hex"));
+    avskey_bn254_g1 sp;
+    if (pr == 1 || !avskey_bn254_g1_from_xy_var(&sp, sig, 0) || !avskey_bls_verify_var(msg, &sp, &pk2)) {
+        printf("invalid\n");
+        return 1;
+    }
+    printf("valid\n");
     return 0;
 }

@@ -180,6 +180,45 @@ await t.test('ethers keystore with non-ASCII NFKC-stable password: --password-fi
     light.push({ name: 'eth-unicode', w });
 });
 
+await t.test('password with leading/trailing spaces and a tab: --password-file, --password-fd, stdin keep them', async () => {
+    const pw = '  spaced pass\twith tab 7Qx ';
+    const w = Wallet.createRandom();
+    const file = writePrivate(keyFile('eth-spaces'), await encryptKeystoreJson(w, pw, LIGHT));
+    const pf = writePasswordFile(path.join(T, 'pw-spaces'), pw);
+    checkAvskeySees(file, w, pf);
+    const fd = fs.openSync(pf, 'r');
+    try {
+        const show = avskeyJson(['keys', 'show', '--key-path', file, '--verify', '--password-fd', '3'], { fds: [fd] });
+        assert.equal(show.address, w.address, '--password-fd 3');
+    } finally {
+        fs.closeSync(fd);
+    }
+    const viaStdin = avskeyJson(['keys', 'show', '--key-path', file, '--verify'], { input: pw + '\n' });
+    assert.equal(viaStdin.public_key, uncompressedNo04(w.privateKey), 'stdin');
+    // trimmed password must not open it
+    const trimmed = writePasswordFile(path.join(T, 'pw-trimmed'), pw.trim());
+    const r = avskey(['keys', 'show', '--key-path', file, '--verify', '--json', '--password-file', trimmed]);
+    assert.equal(r.rc, 1);
+});
+
+await t.test('field names in other letter case (go-ethereum matches case-insensitively), upper-case hex values', async () => {
+    const w = Wallet.createRandom();
+    const json = await encryptKeystoreJson(w, PW_ASCII, LIGHT);
+    const upperKeys = json.replace('"Crypto"', '"CRYPTO"').replace('"cipher"', '"Cipher"')
+        .replace('"cipherparams"', '"CipherParams"').replace('"ciphertext"', '"CipherText"')
+        .replace('"kdfparams"', '"KDFParams"').replace('"kdf"', '"KDF"').replace('"mac"', '"MAC"');
+    assert.equal((upperKeys.match(/"(CRYPTO|Cipher|CipherParams|CipherText|KDFParams|KDF|MAC)"/g) || []).length, 7);
+    checkAvskeySees(writePrivate(keyFile('eth-upperkeys'), upperKeys), w, pwAscii);
+    const d = JSON.parse(json);
+    for (const k of ['ciphertext', 'mac']) d.Crypto[k] = d.Crypto[k].toUpperCase();
+    d.Crypto.cipherparams.iv = d.Crypto.cipherparams.iv.toUpperCase();
+    d.Crypto.kdfparams.salt = d.Crypto.kdfparams.salt.toUpperCase();
+    d.address = '0x' + d.address.toUpperCase();
+    const upperHex = JSON.stringify(d);
+    assert.equal((await Wallet.fromEncryptedJson(upperHex, PW_ASCII)).address, w.address, 'ethers reads it');
+    checkAvskeySees(writePrivate(keyFile('eth-upperhex'), upperHex), w, pwAscii);
+});
+
 await t.test('NFKC-changing password: ethers encrypts NFKC bytes, avskey uses raw bytes (documented difference)', async () => {
     // U+FB01 (fi ligature) and full-width letters: NFKC turns them into plain ASCII.
     const raw = 'of\uFB01ce-\uFF30\uFF41\uFF53\uFF53-2026-horse';

@@ -46,12 +46,14 @@ export function writePasswordFile(file, password) {
 }
 
 // Runs avskey with ARGS (never a secret on argv). Returns {rc, stdout, stderr}.
-// opts.env is added to the environment; opts.input is fed on stdin (else /dev/null).
+// opts.env is added to the environment; opts.input is fed on stdin (else empty);
+// opts.fds: open file descriptors handed to the child as fd 3, 4, ...
 export function avskey(args, opts = {}) {
     const r = spawnSync(BIN, args, {
         encoding: 'utf8',
         env: { ...process.env, ...(opts.env || {}) },
         input: opts.input ?? '',
+        stdio: ['pipe', 'pipe', 'pipe', ...(opts.fds || [])],
         timeout: opts.timeout ?? 60000,
         maxBuffer: 1 << 20,
     });

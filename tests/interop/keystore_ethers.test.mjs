@@ -38,6 +38,8 @@ const LIGHT = { scrypt: { N: 1 << 12 } }; // ethers encryptKeystoreJson options,
 const uncompressedNo04 = (pk) => '0x' + new SigningKey(pk).publicKey.slice(4);
 const keyFile = (name) => path.join(D, `${name}.ecdsa.key.json`);
 const readKey = (name) => fs.readFileSync(keyFile(name), 'utf8');
+// name -> EIP-55 address of every key file put in D, for the `keys list` check
+const inFolder = new Map();
 
 // Checks avskey's view of key file FILE against the ethers wallet W (address, public
 // key, exported private key).
@@ -50,6 +52,8 @@ function checkAvskeySees(file, w, pwFile) {
     const exported = avskeyOk(['keys', 'export', '--key-path', file, '--yes', '--password-file', pwFile]);
     assert.equal(exported.toLowerCase(), w.privateKey.toLowerCase(), 'exported private key');
     assert.match(exported, /^0x[0-9a-f]{64}$/);
+    const m = path.basename(file).match(/^(.*)\.ecdsa\.key\.json$/);
+    if (m && path.dirname(file) === D) inFolder.set(m[1], w.address);
 }
 
 await t.test('NFKC leaves the non-ASCII test password unchanged (precondition)', () => {
@@ -87,6 +91,7 @@ await t.test('avskey keys import (3 random ethers keys, two passwords, key file 
         // a third implementation: OpenSSL scrypt + AES-CTR, noble keccak MAC
         if (i === 2) assert.equal(v3Decrypt(text, Buffer.from(c.pw, 'utf8')), w.privateKey);
         imported.push({ name, w, pw: c.pw });
+        inFolder.set(name, w.address);
     });
 });
 
@@ -111,6 +116,7 @@ await t.test('avskey keys create --json: ethers decrypts to the printed address'
     assert.match(out.address, /^0x[0-9a-fA-F]{40}$/);
     assert.equal(out.address, getAddress(out.address.toLowerCase()), 'EIP-55');
     assert.equal(path.resolve(out.path), keyFile('created'));
+    inFolder.set('created', out.address);
     const got = await Wallet.fromEncryptedJson(readKey('created'), PW_ASCII);
     assert.equal(got.address, out.address);
     // avskey agrees with ethers on the public key of the key it generated
@@ -128,6 +134,7 @@ await t.test('avskey keys import of keys with leading zero bytes (1, 2^248-ish):
         const out = avskeyJson(['keys', 'import', '--key-type', 'ecdsa', '--keystore-dir', D,
             '--password-file', pwAscii, '--private-key-file', skFile, `zero${i}`]);
         assert.equal(out.address, computeAddress(pk));
+        inFolder.set(`zero${i}`, out.address);
         if (i === 0) {
             assert.equal(v3Decrypt(readKey(`zero${i}`), Buffer.from(PW_ASCII)), pk, 'plaintext is the 32-byte key');
         } else {
@@ -240,6 +247,7 @@ await t.test('avskey import with an NFKC-changing password: raw bytes used (ethe
     const skFile = writePrivate(path.join(T, 'sk-nfkc'), w.privateKey + '\n');
     avskeyJson(['keys', 'import', '--key-type', 'ecdsa', '--keystore-dir', D, '--password-file',
         writePasswordFile(path.join(T, 'pw-raw2'), raw), '--private-key-file', skFile, 'imp-nfkc']);
+    inFolder.set('imp-nfkc', w.address);
     const text = readKey('imp-nfkc');
     assert.equal(v3Decrypt(text, Buffer.from(raw, 'utf8')), w.privateKey, 'raw bytes decrypt');
     assert.throws(() => v3Decrypt(text, Buffer.from(raw.normalize('NFKC'), 'utf8')), /MAC/, 'NFKC bytes do not');
@@ -265,13 +273,17 @@ await t.test('pbkdf2 keystore (written with node:crypto+noble; ethers and avskey
     checkAvskeySees(writePrivate(keyFile('pbkdf2'), json), w, pwUnicode);
 });
 
-await t.test('avskey keys list --json sees the ethers-written files with their addresses', () => {
+await t.test('avskey keys list --json: every file in the folder (ethers- and avskey-written), EIP-55 addresses', () => {
     const list = avskeyJson(['keys', 'list', '--keystore-dir', D]);
     assert.ok(Array.isArray(list));
+    const files = fs.readdirSync(D).filter((f) => f.endsWith('.ecdsa.key.json'));
+    assert.equal(list.length, files.length, 'one entry per key file');
+    assert.ok(inFolder.size >= 15, `expected entries recorded: ${inFolder.size}`);
+    assert.ok(inFolder.has('eth-default') && inFolder.has('eth-upperhex') && inFolder.has('eth-upperkeys'));
     const byName = Object.fromEntries(list.map((k) => [k.name, k]));
-    for (const { name, w } of [...light, ...imported]) {
+    for (const [name, address] of inFolder) {
         assert.ok(byName[name], `${name} listed`);
-        assert.equal(byName[name].address, w.address, `${name} address`);
+        assert.equal(byName[name].address, address, `${name} address`);
         assert.equal(byName[name].type, 'ecdsa');
     }
 });

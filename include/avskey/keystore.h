@@ -33,6 +33,7 @@ typedef enum avskey_kdf { AVSKEY_KDF_SCRYPT = 1, AVSKEY_KDF_PBKDF2 } avskey_kdf;
 #define AVSKEY_SCRYPT_MAX_N (1u << 22)
 #define AVSKEY_SCRYPT_MAX_RP (1u << 30)
 #define AVSKEY_SCRYPT_MAX_MEM ((uint64_t)1 << 32)   /* 128*r*n bytes */
+#define AVSKEY_SCRYPT_MAX_WORK ((uint64_t)1 << 25)   /* n*r*p: 16x go-ethereum's standard */
 #define AVSKEY_PBKDF2_MAX_C (1u << 24)
 #define AVSKEY_KEYFILE_MAX 65536                    /* bytes of JSON */
 #define AVSKEY_BLS_PUBTEXT_MAX 200                  /* "E([x,y])" */

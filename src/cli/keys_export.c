@@ -78,8 +78,11 @@ static avskey_err reencrypt(avskey_keyref *ref, const avskey_args *a, const uint
     if ((e = avskey_passphrase_read(&pw, &src, prompt, 1))) return e;
     if (pw.len == 0) e = avskey_fail(AVSKEY_ERR_WEAK, "an empty passphrase is not allowed for a key file");
     else if (!avskey_opt(a, "--insecure")) e = avskey_passphrase_check_strength(&pw);
-    /* Keep the id, address and pubKey; new salt and iv; default KDF for
-     * EIP-2335 files is impossible (read-only), others keep their KDF. */
+    /* Keep the id, address and pubKey; new salt and iv, and go-ethereum's
+     * standard scrypt (n=2^18, r=8, p=1) as `geth account update` does. */
+    ref->kf.kdf = AVSKEY_KDF_SCRYPT;
+    ref->kf.n = 0;
+    ref->kf.dklen = 32;
     if (!e) e = avskey_keyfile_encrypt(&ref->kf, sk, &pw);
     avskey_passphrase_free(&pw);
     if (!e) e = avskey_keyfile_serialize(&json, &len, &ref->kf);

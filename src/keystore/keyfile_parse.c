@@ -97,6 +97,7 @@ static avskey_err parse_scrypt(const pctx *c, avskey_keyfile *kf, json_t *params
     if ((e = need_uint(c, params, "p", 1, AVSKEY_SCRYPT_MAX_RP, &p))) return e;
     if (r * p >= AVSKEY_SCRYPT_MAX_RP) return bad(c, "r", "times p must be below 2^30");
     if (128u * r * n > AVSKEY_SCRYPT_MAX_MEM) return bad(c, "n", "times r needs more than 4 GiB");
+    if (n * r * p > AVSKEY_SCRYPT_MAX_WORK) return bad(c, "p", "times n times r is over 2^25 (too slow to unlock)");
     if ((e = need_uint(c, params, "dklen", 32, 64, &dklen))) return e;
     kf->kdf = AVSKEY_KDF_SCRYPT;
     kf->n = n;

@@ -257,6 +257,7 @@ TEST(keystore_parse_rejects)
     expect_bad("\"n\":8", "\"n\":18446744073709551616", "JSON");
     expect_bad("\"p\":16", "\"p\":1073741824", "times p");
     expect_bad("\"r\":8", "\"r\":0", "\"r\"");
+    expect_bad("\"n\":8", "\"n\":4194304", "times n");     /* n=2^22, r=8, p=16: too much work */
     expect_bad("\"dklen\":32", "\"dklen\":16", "\"dklen\"");
     expect_bad("\"version\":3", "\"version\":4", "\"version\"");
     expect_bad(",\"version\":3", "", "\"version\"");

@@ -256,6 +256,7 @@ static void avskey_echo_restore(int in)
     avskey_tty_fd = -1;
     avskey_tty_out = -1;
     avskey_tty_handlers_remove();
+    avskey_pw_interrupted = 0;
 }
 
 static void avskey_put(int fd, const char *s)

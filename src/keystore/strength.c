@@ -209,6 +209,7 @@ static double avskey_go_logpow2(size_t base, size_t length)
 double avskey_password_entropy(const char *pw, size_t len)
 {
     if (len == 0) return 0.0;
+    if (len > SIZE_MAX / sizeof(uint32_t)) abort(); /* cannot be in memory */
     uint32_t *r = avskey_secmem_alloc(len * sizeof(uint32_t));
     if (r == NULL) abort(); /* cannot happen short of address-space exhaustion */
     size_t n = avskey_go_runes(r, pw, len);

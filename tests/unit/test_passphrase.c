@@ -123,7 +123,11 @@ TEST(passphrase_env)
 {
     avskey_pw pw;
     setenv("AVSKEY_TEST_PW", "hunter2 with spaces\n", 1);
+    /* glibc keeps setenv's strings after unsetenv, so the old value can be
+     * looked at: it must have been scrubbed in place */
+    const char *old = getenv("AVSKEY_TEST_PW");
     CHECK(read_src(&pw, AVSKEY_PW_ENV, "AVSKEY_TEST_PW") == AVSKEY_OK);
+    CHECK(old != NULL && old[0] == '\0' && old[19] == '\0');
     CHECK(pw.len == 20 && memcmp(pw.buf, "hunter2 with spaces\n", 20) == 0);
     avskey_passphrase_free(&pw);
     CHECK(getenv("AVSKEY_TEST_PW") == NULL); /* removed after reading */

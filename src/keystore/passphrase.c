@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,13 +45,35 @@ static avskey_err avskey_pw_too_long(const char *what)
                        AVSKEY_PW_MAX, what);
 }
 
-/* Set by the terminal signal handler; read loops stop on EINTR when set. */
+/* Set by the terminal signal handler; the prompt stops when it is set. */
 static volatile sig_atomic_t avskey_pw_interrupted;
+/* The prompt's terminal while echo is off (else -1), and the signal mask
+ * from before the prompt blocked the signals it handles. */
+static volatile sig_atomic_t avskey_tty_fd = -1;
+static sigset_t avskey_tty_oldmask;
+
+/* Waits until the terminal has input, with the handled signals unblocked
+ * only inside ppoll: a signal that came before the wait makes it return
+ * at once, so none can slip in between a check and a blocking read. */
+static int avskey_tty_wait(int fd)
+{
+    struct pollfd pfd = {fd, POLLIN, 0};
+    for (;;) {
+        if (avskey_pw_interrupted) {
+            errno = EINTR;
+            return -1;
+        }
+        int r = ppoll(&pfd, 1, NULL, &avskey_tty_oldmask);
+        if (r > 0) return 0;
+        if (r < 0 && errno != EINTR) return -1;
+    }
+}
 
 /* Reads one byte. Returns: 1 byte read, 0 end of file, -1 error (errno). */
 static int avskey_read_byte(int fd, char *c)
 {
     for (;;) {
+        if (fd == avskey_tty_fd && avskey_tty_wait(fd) != 0) return -1;
         ssize_t n = read(fd, c, 1);
         if (n >= 0) return (int)n;
         if (errno != EINTR || avskey_pw_interrupted) return -1;
@@ -194,7 +218,6 @@ static const int avskey_tty_signals[] = {SIGINT, SIGTERM, SIGQUIT, SIGHUP};
 
 /* State for the signal handler (one prompt at a time per process). */
 static struct termios avskey_tty_saved;
-static volatile sig_atomic_t avskey_tty_fd = -1;
 static volatile sig_atomic_t avskey_tty_out = -1;
 static struct sigaction avskey_tty_old[AVSKEY_TTY_NSIG];
 
@@ -212,19 +235,28 @@ static void avskey_tty_on_signal(int sig)
     errno = e;
 }
 
+/* Installs the handlers and blocks their signals outside ppoll. */
 static void avskey_tty_handlers_install(void)
 {
     struct sigaction sa;
+    sigset_t block;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = avskey_tty_on_signal;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0; /* no SA_RESTART: a handled signal ends the read */
-    for (size_t i = 0; i < AVSKEY_TTY_NSIG; i++)
+    sigemptyset(&block);
+    sa.sa_flags = 0; /* no SA_RESTART: a handled signal ends the wait */
+    for (size_t i = 0; i < AVSKEY_TTY_NSIG; i++) {
         sigaction(avskey_tty_signals[i], &sa, &avskey_tty_old[i]);
+        sigaddset(&block, avskey_tty_signals[i]);
+    }
+    pthread_sigmask(SIG_BLOCK, &block, &avskey_tty_oldmask);
 }
 
+/* Unblocks first: a pending signal then meets our handler (the terminal
+ * is already restored) and goes on to the caller's action. */
 static void avskey_tty_handlers_remove(void)
 {
+    pthread_sigmask(SIG_SETMASK, &avskey_tty_oldmask, NULL);
     for (size_t i = 0; i < AVSKEY_TTY_NSIG; i++)
         sigaction(avskey_tty_signals[i], &avskey_tty_old[i], NULL);
 }
@@ -271,12 +303,14 @@ static void avskey_put(int fd, const char *s)
     }
 }
 
-/* One prompt with echo off; prints the newline the user typed unseen. */
+/* One prompt with echo off; prints the newline the user typed unseen.
+ * Echo goes off before the prompt shows, so nothing typed after seeing
+ * the prompt is ever echoed (TCSAFLUSH drops earlier type-ahead). */
 static avskey_err avskey_prompt_once(avskey_pw *pw, int in, int out, const char *prompt)
 {
-    avskey_put(out, prompt);
     avskey_err err = avskey_echo_off(in, out);
     if (err) return err;
+    avskey_put(out, prompt);
     err = avskey_read_line(pw, in, "the terminal");
     avskey_echo_restore(in);
     avskey_put(out, "\n");

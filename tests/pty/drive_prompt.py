@@ -69,7 +69,10 @@ class Session:
         while not cond():
             if time.time() > deadline or self.poll_exit():
                 self.pump(0.2)
-                raise RuntimeError("timed out waiting for %s; screen: %r" % (what, self.out))
+                if cond():  # it came with the last output or the exit
+                    return
+                raise RuntimeError("timed out waiting for %s (or the program ended); "
+                                   "screen: %r" % (what, self.out))
             self.pump(0.02)
 
     def expect(self, text):
@@ -113,9 +116,18 @@ def case(name, fn):
         fail("%s: %s" % (name, e))
 
 
-def prompt_and_type(s, text, prompt):
+def prompt_shown_echo_off(s, prompt):
+    """Echo must already be off when the prompt is on the screen: the
+    prompt is written after the terminal mode change, so a user who types
+    after seeing it is never echoed."""
     s.expect(prompt)
-    s.wait_echo_off()
+    if s.echo_on():
+        fail("echo still on when %r appeared" % prompt)
+        s.wait_echo_off()
+
+
+def prompt_and_type(s, text, prompt):
+    prompt_shown_echo_off(s, prompt)
     s.type(text + b"\n")
 
 
@@ -179,8 +191,7 @@ def test_once_empty():
 
 def test_ctrl_c_kills_and_restores():
     s = Session("confirm")
-    s.expect(b"New passphrase: ")
-    s.wait_echo_off()
+    prompt_shown_echo_off(s, b"New passphrase: ")
     s.type(SECRET[:8])  # half typed, then ^C
     time.sleep(0.1)
     s.type(b"\x03")
@@ -194,8 +205,7 @@ def test_ctrl_c_kills_and_restores():
 
 def test_ctrl_c_with_caller_handler():
     s = Session("catch-int")
-    s.expect(b"New passphrase: ")
-    s.wait_echo_off()
+    prompt_shown_echo_off(s, b"New passphrase: ")
     s.type(b"\x03")
     st, echo = s.finish()
     if exit_code(st) != 1 or b"interrupted" not in s.out or b"caught=1" not in s.out:

@@ -46,10 +46,14 @@ typedef struct avskey_pw {
  * Bytes are read with read(2) one at a time straight into secmem (no
  * stdio copies) and kept raw (no normalisation). An empty passphrase is
  * returned as such: callers decide whether to accept it.
- * The terminal prompt restores the terminal on every path, also on
- * SIGINT/SIGTERM/SIGQUIT/SIGHUP: its handler restores echo, puts back the
- * previous action and re-raises the signal; if the process survives, the
- * call fails with AVSKEY_ERR_REFUSED. One prompt at a time per process.
+ * The terminal prompt turns echo off before it shows the prompt and
+ * restores the terminal on every path, also on SIGINT/SIGTERM/SIGQUIT/
+ * SIGHUP: its handler restores echo, puts back the previous action and
+ * re-raises the signal; if the process survives, the call fails with
+ * AVSKEY_ERR_REFUSED. On ^Z (SIGTSTP) it restores echo, stops, and when
+ * continued turns echo off again and prompts anew. While prompting, these
+ * signals are blocked in the calling thread except inside the wait for
+ * input. One prompt at a time per process (meant for the CLI).
  * Args: prompt shown on the terminal when prompting (NULL: "Passphrase: ");
  *       confirm != 0: a terminal prompt asks again ("Repeat passphrase: ")
  *       and fails with AVSKEY_ERR_USAGE "passphrases do not match".

@@ -51,6 +51,9 @@ static volatile sig_atomic_t avskey_pw_interrupted;
  * from before the prompt blocked the signals it handles. */
 static volatile sig_atomic_t avskey_tty_fd = -1;
 static sigset_t avskey_tty_oldmask;
+/* Set by the SIGTSTP handler: stop, then prompt again when continued. */
+static volatile sig_atomic_t avskey_tty_stop;
+static void avskey_tty_suspend(int fd);
 
 /* Waits until the terminal has input, with the handled signals unblocked
  * only inside ppoll: a signal that came before the wait makes it return
@@ -62,6 +65,10 @@ static int avskey_tty_wait(int fd)
         if (avskey_pw_interrupted) {
             errno = EINTR;
             return -1;
+        }
+        if (avskey_tty_stop) {
+            avskey_tty_suspend(fd);
+            continue;
         }
         int r = ppoll(&pfd, 1, NULL, &avskey_tty_oldmask);
         if (r > 0) return 0;
@@ -216,10 +223,11 @@ static avskey_err avskey_read_fd(avskey_pw *pw, const char *arg)
 static const int avskey_tty_signals[] = {SIGINT, SIGTERM, SIGQUIT, SIGHUP};
 #define AVSKEY_TTY_NSIG (sizeof avskey_tty_signals / sizeof avskey_tty_signals[0])
 
-/* State for the signal handler (one prompt at a time per process). */
-static struct termios avskey_tty_saved;
+/* State for the signal handlers (one prompt at a time per process). */
+static struct termios avskey_tty_saved, avskey_tty_noecho;
 static volatile sig_atomic_t avskey_tty_out = -1;
-static struct sigaction avskey_tty_old[AVSKEY_TTY_NSIG];
+static const char *avskey_tty_prompt;
+static struct sigaction avskey_tty_old[AVSKEY_TTY_NSIG], avskey_tty_old_tstp;
 
 /* Restores the terminal, puts back the caller's action and re-raises, so
  * that the default action (termination) runs with echo back on. */
@@ -235,20 +243,40 @@ static void avskey_tty_on_signal(int sig)
     errno = e;
 }
 
+/* ^Z: restore the terminal now; the wait loop then stops the process
+ * (avskey_tty_suspend) and prompts again once it is continued. */
+static void avskey_tty_on_tstp(int sig)
+{
+    int e = errno;
+    (void)sig;
+    if (avskey_tty_fd >= 0) (void)tcsetattr(avskey_tty_fd, TCSANOW, &avskey_tty_saved);
+    if (avskey_tty_out >= 0) (void)!write(avskey_tty_out, "\n", 1);
+    avskey_tty_stop = 1;
+    errno = e;
+}
+
+static void avskey_sigaction_set(struct sigaction *sa, void (*fn)(int))
+{
+    memset(sa, 0, sizeof *sa);
+    sa->sa_handler = fn;
+    sigemptyset(&sa->sa_mask);
+    sa->sa_flags = 0; /* no SA_RESTART: a handled signal ends the wait */
+}
+
 /* Installs the handlers and blocks their signals outside ppoll. */
 static void avskey_tty_handlers_install(void)
 {
-    struct sigaction sa;
+    struct sigaction sa, tstp;
     sigset_t block;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = avskey_tty_on_signal;
-    sigemptyset(&sa.sa_mask);
+    avskey_sigaction_set(&sa, avskey_tty_on_signal);
+    avskey_sigaction_set(&tstp, avskey_tty_on_tstp);
     sigemptyset(&block);
-    sa.sa_flags = 0; /* no SA_RESTART: a handled signal ends the wait */
     for (size_t i = 0; i < AVSKEY_TTY_NSIG; i++) {
         sigaction(avskey_tty_signals[i], &sa, &avskey_tty_old[i]);
         sigaddset(&block, avskey_tty_signals[i]);
     }
+    sigaction(SIGTSTP, &tstp, &avskey_tty_old_tstp);
+    sigaddset(&block, SIGTSTP);
     pthread_sigmask(SIG_BLOCK, &block, &avskey_tty_oldmask);
 }
 
@@ -259,21 +287,47 @@ static void avskey_tty_handlers_remove(void)
     pthread_sigmask(SIG_SETMASK, &avskey_tty_oldmask, NULL);
     for (size_t i = 0; i < AVSKEY_TTY_NSIG; i++)
         sigaction(avskey_tty_signals[i], &avskey_tty_old[i], NULL);
+    sigaction(SIGTSTP, &avskey_tty_old_tstp, NULL);
+    avskey_tty_stop = 0;
+}
+
+static void avskey_put(int fd, const char *s);
+
+/* Stops the process as a plain ^Z would (echo already restored by the
+ * handler); once continued, turns echo off again, dropping what was typed
+ * before, and shows the prompt again. Nothing of the line was read yet:
+ * in canonical mode the wait only ends on a whole line. */
+static void avskey_tty_suspend(int fd)
+{
+    struct sigaction dfl, mine;
+    sigset_t one;
+    avskey_tty_stop = 0;
+    avskey_sigaction_set(&dfl, SIG_DFL);
+    sigaction(SIGTSTP, &dfl, &mine);
+    sigemptyset(&one);
+    sigaddset(&one, SIGTSTP);
+    raise(SIGTSTP);                             /* pending: it is blocked */
+    pthread_sigmask(SIG_UNBLOCK, &one, NULL);   /* stops here */
+    pthread_sigmask(SIG_BLOCK, &one, NULL);
+    sigaction(SIGTSTP, &mine, NULL);
+    (void)tcsetattr(fd, TCSAFLUSH, &avskey_tty_noecho);
+    if (avskey_tty_out >= 0 && avskey_tty_prompt) avskey_put(avskey_tty_out, avskey_tty_prompt);
 }
 
 /* Turns echo off on in (handlers first, so no window leaves it off). */
-static avskey_err avskey_echo_off(int in, int out)
+static avskey_err avskey_echo_off(int in, int out, const char *prompt)
 {
-    struct termios t;
     if (tcgetattr(in, &avskey_tty_saved) != 0)
         return avskey_fail(AVSKEY_ERR_IO, "terminal: %s", strerror(errno));
-    t = avskey_tty_saved;
-    t.c_lflag &= (tcflag_t) ~(ECHO | ECHOE | ECHOK | ECHONL);
+    avskey_tty_noecho = avskey_tty_saved;
+    avskey_tty_noecho.c_lflag &= (tcflag_t) ~(ECHO | ECHOE | ECHOK | ECHONL);
     avskey_pw_interrupted = 0;
+    avskey_tty_stop = 0;
     avskey_tty_fd = in;
     avskey_tty_out = out;
+    avskey_tty_prompt = prompt;
     avskey_tty_handlers_install();
-    if (tcsetattr(in, TCSAFLUSH, &t) != 0) {
+    if (tcsetattr(in, TCSAFLUSH, &avskey_tty_noecho) != 0) {
         avskey_err err = avskey_fail(AVSKEY_ERR_IO, "terminal: %s", strerror(errno));
         avskey_tty_handlers_remove();
         avskey_tty_fd = -1;
@@ -287,6 +341,7 @@ static void avskey_echo_restore(int in)
     (void)tcsetattr(in, TCSAFLUSH, &avskey_tty_saved);
     avskey_tty_fd = -1;
     avskey_tty_out = -1;
+    avskey_tty_prompt = NULL;
     avskey_tty_handlers_remove();
     avskey_pw_interrupted = 0;
 }
@@ -308,7 +363,7 @@ static void avskey_put(int fd, const char *s)
  * the prompt is ever echoed (TCSAFLUSH drops earlier type-ahead). */
 static avskey_err avskey_prompt_once(avskey_pw *pw, int in, int out, const char *prompt)
 {
-    avskey_err err = avskey_echo_off(in, out);
+    avskey_err err = avskey_echo_off(in, out, prompt);
     if (err) return err;
     avskey_put(out, prompt);
     err = avskey_read_line(pw, in, "the terminal");

@@ -104,6 +104,74 @@ class Session:
         return self.status, echo
 
 
+class JobSession(Session):
+    """prompt_echo as a job: its own process group, in the foreground of
+    the pty, under a forked copy of this script acting as a job-control
+    shell. Needed for ^Z: Linux drops a stop signal sent to an orphaned
+    process group, which the plain Session's program is. The shell copy
+    reports "pid N", "stopped echo=0|1" and finally exits with the job's
+    exit code (128 + signal if killed)."""
+
+    def __init__(self, mode):
+        self.master, self.slave = os.openpty()
+        rep_r, rep_w = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            try:
+                os.close(rep_r)
+                self._shell(mode, rep_w)
+            finally:
+                os._exit(127)
+        os.close(rep_w)
+        self.rep = rep_r
+        self.reports = b""
+        self.out = b""
+        self.status = None
+        SESSIONS.append(self)
+        self.wait("the job's pid", lambda: self.read_reports() and b"\n" in self.reports)
+        self.job = int(self.reports.split(b"\n")[0].split()[1])
+
+    def _shell(self, mode, rep_w):
+        os.setsid()
+        fcntl.ioctl(self.slave, termios.TIOCSCTTY, 0)
+        for fd in (0, 1, 2):
+            os.dup2(self.slave, fd)
+        go_r, go_w = os.pipe()
+        job = os.fork()
+        if job == 0:
+            os.setpgid(0, 0)
+            os.read(go_r, 1)  # until the job is the foreground group
+            os.execv(PROG, [PROG, mode])
+        os.setpgid(job, job)
+        signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+        os.tcsetpgrp(0, job)
+        os.write(go_w, b"g")
+        os.write(rep_w, b"pid %d\n" % job)
+        while True:
+            _, st = os.waitpid(job, os.WUNTRACED)
+            if os.WIFSTOPPED(st):
+                echo = 1 if termios.tcgetattr(0)[3] & termios.ECHO else 0
+                os.write(rep_w, b"stopped echo=%d\n" % echo)
+                continue
+            code = os.WEXITSTATUS(st) if os.WIFEXITED(st) else 128 + os.WTERMSIG(st)
+            os._exit(code)
+
+    def read_reports(self):
+        r, _, _ = select.select([self.rep], [], [], 0)
+        if r:
+            self.reports += os.read(self.rep, 4096)
+        return True
+
+    def expect_report(self, text):
+        self.wait("report %r" % text, lambda: self.read_reports() and text in self.reports)
+
+    def kill(self):
+        if not self.poll_exit():
+            os.kill(self.job, signal.SIGKILL)
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+
+
 def exit_code(st):
     return os.WEXITSTATUS(st) if os.WIFEXITED(st) else -1
 
@@ -214,12 +282,51 @@ def test_ctrl_c_with_caller_handler():
         raise RuntimeError("echo not restored: %r" % s.out)
 
 
+def test_ctrl_z_orphaned_reprompts():
+    # in an orphaned group the stop is dropped: the prompt simply restarts
+    s = Session("once")
+    prompt_shown_echo_off(s, b"New passphrase: ")
+    s.type(b"partial")
+    time.sleep(0.1)
+    s.type(b"\x1a")
+    s.wait("a second prompt", lambda: s.out.count(b"New passphrase: ") >= 2)
+    if s.echo_on():
+        raise RuntimeError("echo on at the second prompt")
+    s.type(SECRET + b"\n")
+    st, echo = s.finish()
+    hidden(s, SECRET, b"partial")
+    if exit_code(st) != 0 or ("len=%d" % len(SECRET)).encode() not in s.out or not echo:
+        raise RuntimeError("after ^Z: exit %r, screen %r" % (st, s.out))
+
+
+def test_ctrl_z_stops_with_echo_on():
+    s = JobSession("once")
+    prompt_shown_echo_off(s, b"New passphrase: ")
+    s.type(b"partial")
+    time.sleep(0.1)
+    s.type(b"\x1a")
+    s.expect_report(b"stopped")
+    if b"stopped echo=1" not in s.reports or not s.echo_on():
+        raise RuntimeError("stopped with echo off: %r" % s.reports)
+    os.kill(s.job, signal.SIGCONT)  # fg
+    s.wait("a second prompt", lambda: s.out.count(b"New passphrase: ") >= 2)
+    if s.echo_on():
+        raise RuntimeError("echo on at the prompt after fg")
+    s.type(SECRET + b"\n")
+    st, echo = s.finish()
+    hidden(s, SECRET, b"partial")
+    if exit_code(st) != 0 or ("len=%d" % len(SECRET)).encode() not in s.out or not echo:
+        raise RuntimeError("after ^Z and fg: exit %r, screen %r" % (st, s.out))
+
+
 case("control_echo_visible", test_control)
 case("confirm_match_hidden", test_confirm_match)
 case("confirm_mismatch", test_confirm_mismatch)
 case("once_empty", test_once_empty)
 case("ctrl_c_restores_echo", test_ctrl_c_kills_and_restores)
 case("ctrl_c_caller_handler", test_ctrl_c_with_caller_handler)
+case("ctrl_z_orphaned_reprompts", test_ctrl_z_orphaned_reprompts)
+case("ctrl_z_stops_with_echo_on", test_ctrl_z_stops_with_echo_on)
 for sess in SESSIONS:
     sess.kill()
 print("%d failure(s)" % len(FAILURES))

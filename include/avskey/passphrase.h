@@ -24,7 +24,8 @@ typedef struct avskey_pw_source {
     const char *url_cert, *url_key, *url_ca;  /* --password-url-cert/-key/-ca */
 } avskey_pw_source;
 
-/* A passphrase: buf (secmem, NUL-terminated) holds len raw UTF-8 bytes. */
+/* A passphrase: buf (secmem, NUL-terminated) holds len raw bytes (UTF-8
+ * expected, not checked or normalised; may contain NUL: use len). */
 typedef struct avskey_pw {
     char *buf;
     size_t len;
@@ -32,24 +33,54 @@ typedef struct avskey_pw {
 
 #define AVSKEY_PW_MAX 1024  /* longest accepted passphrase, in bytes */
 
-/* Reads a passphrase from src. prompt is shown on the terminal (stderr) when
- * prompting. With confirm != 0 a terminal prompt asks twice and fails if the
- * two differ (for new passphrases).
- * Out: *out (free with avskey_passphrase_free). On error *out is {NULL,0}
- * and the message names the source (never the passphrase). */
+/* Reads a passphrase from src (interface.md section 3).
+ * Sources: FILE reads the first line of a regular file or a FIFO (line end
+ * "\n" or "\r\n" dropped; a lone trailing '\r' is kept); ENV takes the
+ * variable's whole value, then scrubs it in place and unsets it (the value
+ * must be writable, as setenv and the startup environment make it); FD
+ * reads the first line of the decimal descriptor (left open, nothing past
+ * the line consumed); CREDENTIAL reads $CREDENTIALS_DIRECTORY/NAME like
+ * FILE (NAME without '/'); URL is not built yet (AVSKEY_ERR_USAGE); AUTO
+ * prompts on /dev/tty (else stdin/stderr) with echo off when stdin is a
+ * terminal, else reads the first line of stdin.
+ * Bytes are read with read(2) one at a time straight into secmem (no
+ * stdio copies) and kept raw (no normalisation). An empty passphrase is
+ * returned as such: callers decide whether to accept it.
+ * The terminal prompt turns echo off before it shows the prompt and
+ * restores the terminal on every path, also on SIGINT/SIGTERM/SIGQUIT/
+ * SIGHUP: its handler restores echo, puts back the previous action and
+ * re-raises the signal; if the process survives, the call fails with
+ * AVSKEY_ERR_REFUSED. On ^Z (SIGTSTP) it restores echo, stops, and when
+ * continued turns echo off again and prompts anew. While prompting, these
+ * signals are blocked in the calling thread except inside the wait for
+ * input. One prompt at a time per process (meant for the CLI).
+ * Args: prompt shown on the terminal when prompting (NULL: "Passphrase: ");
+ *       confirm != 0: a terminal prompt asks again ("Repeat passphrase: ")
+ *       and fails with AVSKEY_ERR_USAGE "passphrases do not match".
+ * Out:  *out (free with avskey_passphrase_free). On error *out is {NULL,0}
+ *       and the message names the source (never the passphrase).
+ * Returns: AVSKEY_OK; AVSKEY_ERR_USAGE (bad argument, unset variable, not
+ *       a regular file/FIFO, longer than AVSKEY_PW_MAX bytes, mismatch);
+ *       AVSKEY_ERR_NOTFOUND (missing file); AVSKEY_ERR_PERM; AVSKEY_ERR_IO;
+ *       AVSKEY_ERR_NOMEM; AVSKEY_ERR_REFUSED (interrupted). */
 AVSKEY_WUR avskey_err avskey_passphrase_read(avskey_pw *out, const avskey_pw_source *src,
                                              const char *prompt, int confirm);
 
-/* Wipes and frees; safe on {NULL,0}. */
+/* Wipes and frees; safe on {NULL,0}. Leaves *pw as {NULL,0}. */
 void avskey_passphrase_free(avskey_pw *pw);
 
-/* Returns: the entropy in bits of pw as go-password-validator v0.3.0
- * (wagslane) computes it (eigenlayer-cli's strength rule). Variable time in
- * the passphrase's length and character classes only. */
+/* Returns: the entropy in bits of the len bytes at pw as
+ * go-password-validator v0.3.0 (wagslane) computes it, eigenlayer-cli's
+ * strength rule: log2(base) summed over the length, where base is the sum
+ * of the character pools present plus one per distinct rune in no pool,
+ * and length is the UTF-8 byte length after dropping runs (see
+ * src/keystore/strength.c). Exception to the constant-time rule: variable
+ * time in the contents (it runs once, locally, when a passphrase is set). */
 double avskey_password_entropy(const char *pw, size_t len);
 
-/* Returns: AVSKEY_OK if pw has >= 70 bits (avskey_password_entropy), else
- * AVSKEY_ERR_WEAK with a message saying how to make it stronger. */
+/* Returns: AVSKEY_OK if pw has >= 70 bits (avskey_password_entropy; the
+ * same ">=" as the Go package's Validate), else AVSKEY_ERR_WEAK with a
+ * message giving the bits and saying how to make it stronger. */
 AVSKEY_WUR avskey_err avskey_passphrase_check_strength(const avskey_pw *pw);
 
 #define AVSKEY_MIN_ENTROPY_BITS 70.0

@@ -1,6 +1,7 @@
 /* Key sources for the daemon: keystore folder and key-config files. */
 #include "keysource.h"
 
+#include "avskey/bls.h"
 #include "avskey/secmem.h"
 
 #include <dirent.h>
@@ -119,6 +120,26 @@ avskey_err avskey_keysource_unlock(uint8_t sk[32], avskey_key_type *type, const 
     }
     e = avskey_keyfile_decrypt(sk, &kf, pw, j->path);
     avskey_passphrase_free(&own);
+    if (!e) e = avskey_keyfile_check_key(&kf, sk, j->path);
     *type = kf.type;
     return e;
+}
+
+avskey_err avskey_keysource_fill_bls(avskey_key *k)
+{
+    avskey_bls_sk s;
+    avskey_bn254_g1 pk1;
+    avskey_bn254_g2 pk2;
+    uint8_t c1[32], c2[64];
+    if (!avskey_bls_sk_from_bytes(&s, k->sk))
+        return avskey_fail(AVSKEY_ERR_CRYPTO, "%s: not a valid BN254 secret key", k->path);
+    avskey_bls_pubkeys(&pk1, &pk2, &s);
+    AVSKEY_WIPE(s);
+    avskey_bn254_g1_to_xy(k->g1, &pk1);
+    avskey_bn254_g1_compress(c1, &pk1);
+    avskey_hex_encode(k->id_g1, c1, 32);
+    avskey_bn254_g2_to_raw(k->g2, &pk2);
+    avskey_bn254_g2_compress(c2, &pk2);
+    avskey_hex_encode(k->id_g2, c2, 64);
+    return AVSKEY_OK;
 }

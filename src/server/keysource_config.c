@@ -8,8 +8,3 @@ avskey_err avskey_keysource_scan_config(avskey_keysource **jobs, size_t *n, size
     return avskey_fail(AVSKEY_ERR_USAGE, "%s: --key-config-path is not supported in this build yet",
                        cfg->key_config_dir);
 }
-
-avskey_err avskey_keysource_fill_bls(avskey_key *k)
-{
-    return avskey_fail(AVSKEY_ERR_USAGE, "%s: BLS keys need the BN254 module (not in this build yet)", k->path);
-}

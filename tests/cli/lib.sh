@@ -6,6 +6,7 @@ set -u
 TOP=${AVSKEY_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 AVSKEY=${AVSKEY_BIN:-$TOP/build/avskey}
 FIX=${AVSKEY_FIXTURES:-$TOP/../shared/fixtures}
+export FIX
 T=$(mktemp -d "${TMPDIR:-/tmp}/avskey-cli-XXXXXX")
 chmod 700 "$T"
 trap 'rm -rf "$T"' EXIT

@@ -25,6 +25,12 @@ avskey_authz avskey_authorize_admin(const avskey_server_config *cfg, const void 
     return AVSKEY_AUTHZ_OK;
 }
 
+int avskey_policy_raw(const avskey_server_config *cfg, const avskey_key *k, char reason[160])
+{
+    (void)cfg; (void)k; (void)reason;
+    return 1;
+}
+
 void avskey_event(const avskey_server_config *cfg, const char *event, const char *client, const char *key,
                   const char *decision, const char *reason, const char *extra)
 {

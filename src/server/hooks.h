@@ -23,6 +23,10 @@ avskey_authz avskey_authenticate(const avskey_server_config *cfg, const char *to
 avskey_authz avskey_authorize_key(const avskey_server_config *cfg, const void *handle, const avskey_key *k);
 avskey_authz avskey_authorize_admin(const avskey_server_config *cfg, const void *handle);
 
+/* Policy on raw signing (REST sign, eth_sign, personal_sign) for key k.
+ * Returns 1 allowed, 0 refused with reason (160 bytes). */
+int avskey_policy_raw(const avskey_server_config *cfg, const avskey_key *k, char reason[160]);
+
 /* One audit event (no-op without --audit-log). Strings may be NULL;
  * extra is NULL or a JSON fragment of members. Never pass a secret. */
 void avskey_event(const avskey_server_config *cfg, const char *event, const char *client, const char *key,

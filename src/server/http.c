@@ -76,7 +76,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     atomic_fetch_add(&g_in_flight, 1);
     avskey_response res = {0, NULL, NULL, 0};
-    avskey_request req = {method, url, rb->data ? rb->data : "", rb->len, "local", NULL};
+    avskey_request req = {method, url, rb->data ? rb->data : "", rb->len, "local", NULL, cfg};
     if (rb->too_big) avskey_respond(&res, 413, "text/plain; charset=utf-8", "Payload Too Large");
     else if (avskey_http_authenticate(cfg, conn, &req, &res)) avskey_route(cfg, &req, &res);
     avskey_http_after(cfg, &req, &res);

@@ -1,5 +1,6 @@
 /* Web3Signer eth1 REST routes: upcheck, healthcheck, reload, publicKeys, sign. */
 #include "server.h"
+#include "hooks.h"
 
 #include "avskey/ecdsa.h"
 #include "avskey/keccak.h"
@@ -28,8 +29,27 @@ void avskey_respond_owned(avskey_response *r, unsigned status, const char *type,
 
 int avskey_client_may_use(const avskey_request *req, const avskey_key *k)
 {
-    (void)k;
-    return req->auth_client == NULL;
+    return avskey_authorize_key(req->cfg, req->auth, k) == AVSKEY_AUTHZ_OK;
+}
+
+int avskey_sign_ecdsa_for(const avskey_request *req, const avskey_key *k, const uint8_t digest[32], int raw,
+                          const char *method, uint8_t sig65[65], char reason[160])
+{
+    char extra[200], d[65];
+    double t0 = avskey_now_seconds();
+    avskey_hex_encode(d, digest, 32);
+    snprintf(extra, sizeof extra, "\"method\":\"%s\",\"digest\":\"0x%s\"", method, d);
+    reason[0] = '\0';
+    if (raw && !avskey_policy_raw(req->cfg, k, reason)) {
+        avskey_event(req->cfg, "sign", req->client, k->id_addr, "refused", reason, extra);
+        avskey_metric_refusal("raw_signing");
+        return 0;
+    }
+    int ok = avskey_ecdsa_sign(sig65, digest, k->sk);
+    if (!ok) snprintf(reason, 160, "signing failed");
+    avskey_event(req->cfg, "sign", req->client, k->id_addr, ok ? "allowed" : "error", ok ? NULL : reason, extra);
+    avskey_metric_signing("secp256k1", method, ok ? "ok" : "error", avskey_now_seconds() - t0);
+    return ok;
 }
 
 /* ---- healthcheck (Vert.x health-check JSON, as Web3Signer) ------------- */
@@ -125,7 +145,7 @@ static void route_sign(const avskey_server_config *cfg, const avskey_request *re
                        avskey_response *res)
 {
     uint8_t digest[32], sig[65];
-    char hex[133];
+    char hex[133], reason[160];
     (void)cfg;
     if (!rest_sign_digest(digest, req->body, req->len)) {
         avskey_respond(res, 400, TEXT, "Bad Request");
@@ -137,8 +157,8 @@ static void route_sign(const avskey_server_config *cfg, const avskey_request *re
         avskey_respond(res, 404, TEXT, "Not Found");
     } else if (!avskey_client_may_use(req, k)) {
         avskey_respond(res, 403, TEXT, "Forbidden");
-    } else if (!avskey_ecdsa_sign(sig, digest, k->sk)) {
-        avskey_respond(res, 500, TEXT, "Internal Server Error");
+    } else if (!avskey_sign_ecdsa_for(req, k, digest, 1, "eth1_sign", sig, reason)) {
+        avskey_respond(res, 403, TEXT, reason);
     } else {
         hex[0] = '0';
         hex[1] = 'x';

@@ -18,6 +18,7 @@ const avskey_rpc_error AVSKEY_RPC_INVALID_PARAMS = {-32602, "Invalid params"};
 const avskey_rpc_error AVSKEY_RPC_INTERNAL = {-32603, "Internal error"};
 const avskey_rpc_error AVSKEY_RPC_NO_ACCOUNT = {-32000, "No unlocked account matches the Sender"};
 const avskey_rpc_error AVSKEY_RPC_WRONG_CHAIN = {-32000, "Wrong chainId"};
+const avskey_rpc_error AVSKEY_RPC_REFUSED = {-32000, "Refused by policy"};
 
 /* HTTP status for an error, as Web3Signer's ResponseCodeSelector. */
 static unsigned http_status(const avskey_rpc_error *e)
@@ -96,14 +97,17 @@ static int personal_digest(uint8_t d[32], const char *msg)
 }
 
 /* Signs digest with the key of address; the result is "0x" r||s||v. */
-const avskey_rpc_error *avskey_rpc_sign_as(avskey_rpc_ctx *c, const char *address, const uint8_t d[32],
-                                          json_t **result)
+const avskey_rpc_error *avskey_rpc_sign_as(avskey_rpc_ctx *c, const char *address, const uint8_t d[32], int raw,
+                                          const char *method, json_t **result)
 {
     const avskey_key *k = avskey_keyring_by_address(c->ring, address);
     uint8_t sig[65];
     char hex[133] = "0x";
     if (!k || !avskey_client_may_use(c->req, k)) return &AVSKEY_RPC_NO_ACCOUNT;
-    if (!avskey_ecdsa_sign(sig, d, k->sk)) return &AVSKEY_RPC_INTERNAL;
+    if (!avskey_sign_ecdsa_for(c->req, k, d, raw, method, sig, c->reason)) {
+        c->detail = c->reason;
+        return &AVSKEY_RPC_REFUSED;
+    }
     avskey_hex_encode(hex + 2, sig, 65);
     *result = json_string(hex);
     return NULL;
@@ -116,7 +120,7 @@ static const avskey_rpc_error *sign_message(avskey_rpc_ctx *c, json_t *params, i
     uint8_t d[32];
     if (!json_is_string(a) || !json_is_string(m) || !personal_digest(d, json_string_value(m)))
         return &AVSKEY_RPC_INVALID_PARAMS;
-    return avskey_rpc_sign_as(c, json_string_value(a), d, result);
+    return avskey_rpc_sign_as(c, json_string_value(a), d, 1, addr_first ? "eth_sign" : "personal_sign", result);
 }
 
 static const avskey_rpc_error *m_eth_sign(avskey_rpc_ctx *c, json_t *p, json_t **r) { return sign_message(c, p, 1, r); }
@@ -221,7 +225,7 @@ void avskey_rpc_handle(const avskey_server_config *cfg, const avskey_request *re
     json_error_t jerr;
     json_t *doc = json_loadb(req->body, req->len, JSON_DECODE_ANY, &jerr);
     unsigned status = 400;
-    avskey_rpc_ctx c = {cfg, req, avskey_keyring_acquire(), NULL};
+    avskey_rpc_ctx c = {cfg, req, avskey_keyring_acquire(), NULL, {0}};
     char *body;
     if (!doc || (!json_is_object(doc) && !json_is_array(doc)))
         body = reply(NULL, NULL, &AVSKEY_RPC_PARSE_ERROR, NULL);

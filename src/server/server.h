@@ -35,7 +35,8 @@ typedef struct avskey_request {
     const char *body;               /* NUL-terminated */
     size_t len;
     const char *client;             /* authenticated client name, or "local" */
-    const struct avskey_auth_client *auth_client;  /* NULL without --auth-file */
+    const void *auth;               /* handle for avskey_authorize_key (hooks.h) */
+    const avskey_server_config *cfg;
 } avskey_request;
 
 #define AVSKEY_MAX_BODY (1u << 20)
@@ -57,8 +58,14 @@ int avskey_reload_running(void);
 /* Writes the reload status JSON. */
 char *avskey_reload_status_json(void);
 
-/* Whether the client may use key k (always 1 without --auth-file). */
+/* Whether the request's client may use key k (always 1 without --auth-file). */
 int avskey_client_may_use(const avskey_request *req, const avskey_key *k);
+
+/* Signs digest with ECDSA key k for req: policy on raw signing (raw != 0),
+ * audit event and metrics. Out: sig65. Returns 1 signed, 0 refused (reason
+ * set, at most 160 bytes). */
+int avskey_sign_ecdsa_for(const avskey_request *req, const avskey_key *k, const uint8_t digest[32], int raw,
+                          const char *method, uint8_t sig65[65], char reason[160]);
 
 /* Runs the daemon until SIGTERM/SIGINT. Out: prints a ready line. */
 avskey_err avskey_server_run(avskey_server_config *cfg);

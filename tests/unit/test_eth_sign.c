@@ -263,7 +263,7 @@ TEST(eth_eip712_bounds)
     /* T0 -> T1 -> ... -> T20 */
     json_t *types = json_object(), *msg = json_object(), *cur = msg;
     for (int i = 0; i < 20; i++) {
-        char n[8], m[8];
+        char n[16], m[16];
         snprintf(n, sizeof n, "T%d", i);
         snprintf(m, sizeof m, "T%d", i + 1);
         json_object_set_new(types, n, json_pack("[{s:s,s:s}]", "name", "x", "type", m));

@@ -76,6 +76,8 @@ void eth_u64_to_u256(uint8_t be[32], uint64_t v)
 int eth_parse_address(uint8_t out[20], const char *s, int checksum)
 {
     if (!(s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) || strlen(s) != 42) return 0;
+    for (size_t i = 2; i < 42; i++)
+        if (hexval(s[i]) < 0) return 0;
     uint8_t a[20];
     if (!avskey_hex_decode_var(a, 20, s)) return 0;
     if (checksum) {

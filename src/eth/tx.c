@@ -77,9 +77,25 @@ static avskey_err json_u64(uint64_t *out, const json_t *v, const char *name)
     return AVSKEY_OK;
 }
 
+/* An address: "0x" + 40 hex digits, or the 40 digits alone (Web3Signer
+ * accepts both: SigningEthSendTransactionIntegrationTest
+ * signTransactionWhen{To,From}HasAddressMissingHexPrefix). Any case; the
+ * EIP-55 checksum is not checked (Web3Signer does not either). */
+static int parse_addr_lenient(uint8_t out[20], const char *s)
+{
+    char buf[43];
+    if (strlen(s) == 40 && !(s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))) {
+        buf[0] = '0';
+        buf[1] = 'x';
+        memcpy(buf + 2, s, 41);
+        s = buf;
+    }
+    return eth_parse_address(out, s, 0);
+}
+
 static avskey_err json_address(uint8_t out[20], const json_t *v, const char *name)
 {
-    if (!json_is_string(v) || !eth_parse_address(out, json_string_value(v), 0))
+    if (!json_is_string(v) || !parse_addr_lenient(out, json_string_value(v)))
         return avskey_fail(AVSKEY_ERR_MALFORMED, "%s: expected an address (0x + 40 hex digits)", name);
     return AVSKEY_OK;
 }
@@ -88,7 +104,22 @@ static avskey_err json_bytes(uint8_t **out, size_t *len, const json_t *v, const 
 {
     if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
         return avskey_fail(AVSKEY_ERR_MALFORMED, "%s: expected a hex string", name);
-    switch (eth_parse_hex_bytes(out, len, json_string_value(v), AVSKEY_ETH_MAX_DATA)) {
+    const char *s = json_string_value(v);
+    int r;
+    if (s[0] && !(s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))) {
+        /* Without the 0x prefix, as web3j's Numeric.hexStringToByteArray takes it. */
+        size_t n = strlen(s);
+        char *t = malloc(n + 3);
+        if (!t) return avskey_fail(AVSKEY_ERR_NOMEM, "%s: out of memory", name);
+        t[0] = '0';
+        t[1] = 'x';
+        memcpy(t + 2, s, n + 1);
+        r = eth_parse_hex_bytes(out, len, t, AVSKEY_ETH_MAX_DATA);
+        free(t);
+    } else {
+        r = eth_parse_hex_bytes(out, len, s, AVSKEY_ETH_MAX_DATA);
+    }
+    switch (r) {
     case ETH_NUM_OK: return AVSKEY_OK;
     case ETH_NUM_RANGE:
         return avskey_fail(AVSKEY_ERR_MALFORMED, "%s: longer than %zu bytes", name, AVSKEY_ETH_MAX_DATA);
@@ -115,7 +146,7 @@ static avskey_err parse_access_list(avskey_eth_tx *tx, const json_t *al)
         if (!json_is_object(e))
             return avskey_fail(AVSKEY_ERR_MALFORMED, "accessList[%zu]: expected an object", i);
         const json_t *addr = field(e, "address");
-        if (!addr || !json_is_string(addr) || !eth_parse_address(a->address, json_string_value(addr), 0))
+        if (!addr || !json_is_string(addr) || !parse_addr_lenient(a->address, json_string_value(addr)))
             return avskey_fail(AVSKEY_ERR_MALFORMED, "accessList[%zu].address: expected an address", i);
         const json_t *keys = field(e, "storageKeys");
         if (!keys) continue; /* ethers omits nothing, but an absent list is empty */

@@ -151,6 +151,11 @@ TEST(eth_tx_json_defaults)
     CHECK(parse(&tx, "{" FROM ",\"nonce\":\"0x1\",\"type\":\"0x0\",\"to\":\"0x\"}") == AVSKEY_OK);
     CHECK(tx.type == AVSKEY_ETH_TX_LEGACY && !tx.has_to);
     avskey_eth_tx_free(&tx);
+    /* Web3Signer's leniency: addresses and data without 0x. */
+    CHECK(parse(&tx, "{\"from\":\"7577919ae5df4941180eac211965f275CDCE314D\",\"nonce\":\"1\","
+                     "\"to\":\"7577919ae5df4941180eac211965f275cdce314d\",\"data\":\"abcd\"}") == AVSKEY_OK);
+    CHECK(tx.has_to && tx.to[0] == 0x75 && tx.from[19] == 0x4d && tx.data_len == 2 && tx.data[1] == 0xcd);
+    avskey_eth_tx_free(&tx);
     /* Same data and input is fine. */
     CHECK(parse(&tx, "{" FROM ",\"nonce\":\"0x1\",\"data\":\"0xAB\",\"input\":\"0xab\"}") == AVSKEY_OK);
     avskey_eth_tx_free(&tx);
@@ -187,7 +192,7 @@ TEST(eth_tx_json_errors)
     expect_fail("{" FROM ",\"nonce\":\"0x0\",\"to\":\"0x7577919ae5df4941180eac211965f275cdce31\"}", "to");
     expect_fail("{" FROM ",\"nonce\":\"0x0\",\"to\":5}", "to");
     expect_fail("{" FROM ",\"nonce\":\"0x0\",\"data\":\"0xabc\"}", "data");
-    expect_fail("{" FROM ",\"nonce\":\"0x0\",\"data\":\"abcd\"}", "data");
+    expect_fail("{" FROM ",\"nonce\":\"0x0\",\"data\":\"abcg\"}", "data");
     expect_fail("{" FROM ",\"nonce\":\"0x0\",\"input\":\"0xzz\"}", "input");
     expect_fail("{" FROM ",\"nonce\":\"0x0\",\"data\":\"0xab\",\"input\":\"0xcd\"}", "input");
     expect_fail("{" FROM ",\"nonce\":\"0x0\",\"maxFeePerGas\":\"0x1\"}", "maxPriorityFeePerGas");
@@ -286,4 +291,37 @@ TEST(eth_tx_decode_errors)
     CHECK(decode_hex("02cd010180808080808080c0800101") == AVSKEY_ERR_MALFORMED); /* extra field */
     CHECK(decode_hex("02cc0101808080808080800101") == AVSKEY_ERR_MALFORMED); /* access list not a list */
     CHECK(decode_hex("02ce01018080808212348080c0800101") == AVSKEY_ERR_MALFORMED); /* to 2 bytes */
+}
+
+TEST(eth_tx_encode_signed_v)
+{
+    avskey_eth_tx tx;
+    CHECK(parse(&tx, "{" FROM ",\"nonce\":\"0x9\",\"gas\":\"0x5208\",\"gasPrice\":\"0x4a817c800\","
+                     "\"to\":\"0x3535353535353535353535353535353535353535\",\"value\":\"0xde0b6b3a7640000\"}") == AVSKEY_OK);
+    /* EIP-155's example: the same transaction and signature. */
+    uint8_t sig[65], *out = NULL, *out2 = NULL, h[32];
+    size_t n = 0, n2 = 0;
+    CHECK(avskey_hex_decode_var(sig, 64, "28ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276"
+                                         "67cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83"));
+    CHECK(avskey_eth_tx_signing_hash(h, &tx) == AVSKEY_OK);
+    CHECK_HEX(h, 32, "daf5a779ae972f972197303d7b574746c7ef83eadac0f2791ad23db92e4c8e53");
+    sig[64] = 27;
+    CHECK(avskey_eth_tx_encode_signed(&out, &n, &tx, sig) == AVSKEY_OK);
+    CHECK_HEX(out, n, "f86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83");
+    sig[64] = 0; /* recid form gives the same bytes */
+    CHECK(avskey_eth_tx_encode_signed(&out2, &n2, &tx, sig) == AVSKEY_OK && n2 == n && memcmp(out, out2, n) == 0);
+    free(out);
+    free(out2);
+    out = NULL;
+    sig[64] = 2;
+    CHECK(avskey_eth_tx_encode_signed(&out, &n, &tx, sig) == AVSKEY_ERR_MALFORMED && out == NULL);
+    sig[64] = 29;
+    CHECK(avskey_eth_tx_encode_signed(&out, &n, &tx, sig) == AVSKEY_ERR_MALFORMED && out == NULL);
+    /* A transaction struct the caller broke. */
+    tx.type = 3;
+    CHECK(avskey_eth_tx_signing_hash(h, &tx) == AVSKEY_ERR_MALFORMED);
+    tx.type = 0;
+    tx.chain_id = 0;
+    CHECK(avskey_eth_tx_signing_hash(h, &tx) == AVSKEY_ERR_MALFORMED);
+    avskey_eth_tx_free(&tx);
 }

@@ -166,6 +166,10 @@ TEST(eth_eip712_errors)
 {
     CHECK(try712(P, "P", "{\"a\":255}") == AVSKEY_OK);
     CHECK(try712(P, "P", "{\"a\":\"0xff\",\"extra\":1}") == AVSKEY_OK);
+    /* Unused types are allowed (MetaMask and web3j allow them; ethers
+     * does not), but must still be valid. */
+    CHECK(try712(P ",\"Unused\":[{\"name\":\"b\",\"type\":\"bool\"}]", "P", "{\"a\":1}") == AVSKEY_OK);
+    BAD712(P ",\"Unused\":[{\"name\":\"b\",\"type\":\"boolean\"}]", "P", "{\"a\":1}", "types.Unused.b");
     BAD712(P, "P", "{\"a\":256}", "message.a");
     BAD712(P, "P", "{\"a\":-1}", "message.a");
     BAD712(P, "P", "{\"a\":1.5}", "message.a");

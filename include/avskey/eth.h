@@ -146,7 +146,9 @@ void avskey_eth_tx_free(avskey_eth_tx *tx);
  * EIP-155 otherwise. gasPrice is ignored for EIP-1559 (as Web3Signer does).
  * Quantities: "0x" + 1 or more hex digits (leading zeros allowed), a
  * decimal string, or a non-negative JSON integer; at most 2^256-1 (nonce,
- * gas, chainId, type: at most 2^64-1).
+ * gas, chainId, type: at most 2^64-1). Addresses: "0x" + 40 hex digits
+ * or the 40 digits alone, any case, checksum not checked; data/input: hex
+ * with or without "0x" (all as Web3Signer accepts them).
  * Returns: AVSKEY_OK; AVSKEY_ERR_MALFORMED naming the field; AVSKEY_ERR_NOMEM.
  * On failure tx is left initialized (empty); free it either way. */
 AVSKEY_WUR avskey_err avskey_eth_tx_from_json(avskey_eth_tx *tx, const json_t *params,

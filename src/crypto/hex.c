@@ -17,9 +17,9 @@ static const char *skip_0x(const char *hex)
     return hex;
 }
 
-int avskey_hex_decode_any_var(uint8_t *out, size_t *outlen, size_t cap, const char *hex)
+/* Decodes hex without a prefix. */
+static int decode_plain(uint8_t *out, size_t *outlen, size_t cap, const char *hex)
 {
-    hex = skip_0x(hex);
     size_t n = strlen(hex);
     if (n % 2 != 0 || n / 2 > cap) return 0;
     for (size_t i = 0; i < n; i++)
@@ -30,12 +30,17 @@ int avskey_hex_decode_any_var(uint8_t *out, size_t *outlen, size_t cap, const ch
     return 1;
 }
 
+int avskey_hex_decode_any_var(uint8_t *out, size_t *outlen, size_t cap, const char *hex)
+{
+    return decode_plain(out, outlen, cap, skip_0x(hex));
+}
+
 int avskey_hex_decode_var(uint8_t *out, size_t outlen, const char *hex)
 {
     const char *h = skip_0x(hex);
     if (strlen(h) != 2 * outlen) return 0;
     size_t got = 0;
-    return avskey_hex_decode_any_var(out, &got, outlen, h);
+    return decode_plain(out, &got, outlen, h);
 }
 
 /* Nibble to lowercase hex digit without a table lookup or branch. */

@@ -89,6 +89,8 @@ TEST(hex_codec)
     CHECK(!avskey_hex_decode_var(b, 4, "deadbee"));
     CHECK(!avskey_hex_decode_var(b, 4, "deadbeefaa"));
     CHECK(!avskey_hex_decode_var(b, 4, "deadbeeg"));
+    CHECK(!avskey_hex_decode_var(b, 3, "0x0xdeadbe"));
+    CHECK(!avskey_hex_decode_any_var(b, &n, 4, "0x0xdead"));
     CHECK(avskey_hex_decode_any_var(b, &n, 4, "0x"));
     CHECK(n == 0);
     CHECK(!avskey_hex_decode_any_var(b, &n, 4, "0102030405"));

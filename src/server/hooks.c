@@ -2,6 +2,10 @@
  * and metrics modules). */
 #include "hooks.h"
 
+#include "avskey/eth.h"
+
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 avskey_authz avskey_authenticate(const avskey_server_config *cfg, const char *token, size_t token_len,
@@ -29,6 +33,35 @@ int avskey_policy_raw(const avskey_server_config *cfg, const avskey_key *k, char
 {
     (void)cfg; (void)k; (void)reason;
     return 1;
+}
+
+/* The built-in default policy: no value transfers, --chain-id only. */
+int avskey_policy_tx(const avskey_server_config *cfg, const avskey_key *k, const struct avskey_eth_tx *tx,
+                     char reason[160])
+{
+    static const uint8_t zero[32];
+    (void)k;
+    if (tx->chain_id != cfg->chain_id) {
+        snprintf(reason, 160, "chain id %llu not allowed (signer is for %llu)", (unsigned long long)tx->chain_id,
+                 (unsigned long long)cfg->chain_id);
+        return 0;
+    }
+    if (memcmp(tx->value, zero, 32) != 0) {
+        snprintf(reason, 160, "value transfer refused by policy: operator keys do not move funds");
+        return 0;
+    }
+    return 1;
+}
+
+int avskey_policy_chain(const avskey_server_config *cfg, const avskey_key *k, uint64_t chain_id, char reason[160])
+{
+    (void)k;
+    if (cfg->has_chain_id && chain_id == cfg->chain_id) return 1;
+    if (!cfg->has_chain_id) snprintf(reason, 160, "typed data for chain id %llu, but the signer has no --chain-id",
+                                     (unsigned long long)chain_id);
+    else snprintf(reason, 160, "chain id %llu not allowed (signer is for %llu)", (unsigned long long)chain_id,
+                  (unsigned long long)cfg->chain_id);
+    return 0;
 }
 
 void avskey_event(const avskey_server_config *cfg, const char *event, const char *client, const char *key,

@@ -82,6 +82,24 @@ try:
          "eth_sign unknown account")
     st, r = d.rpc("eth_sign", [W3S_ADDR])
     c.eq((st, r["error"]["code"]), (400, -32602), "eth_sign one param")
+    # EIP-712: Web3Signer's own "My Dapp" vector (domain chainId 1) is refused for chain 17000 ...
+    my_dapp = json.load(open(os.path.join(os.environ.get("AVSKEY_TOP", "."), "tests/fuzz/corpus/eip712/web3signer_my_dapp.json")))
+    st, r = d.rpc("eth_signTypedData", [W3S_ADDR, my_dapp])
+    c.eq((st, r["error"]["code"], "chain id 1 not allowed" in r["error"]["message"]), (200, -32000, True),
+         "typed data for another chain refused")
+    # a legacy transaction for chain 17000: signed; value transfer refused
+    tx = {"from": OPR_ADDR, "to": "0x" + "11" * 20, "gas": "0x5208", "gasPrice": "0x3b9aca00", "nonce": "0x1",
+          "data": "0x12345678"}
+    st, r = d.rpc("eth_signTransaction", [tx])
+    c.true(st == 200 and r.get("result", "").startswith("0xf8"), "eth_signTransaction legacy")
+    st, r = d.rpc("eth_signTransaction", [dict(tx, value="0x1")])
+    c.eq((r["error"]["code"], "value transfer" in r["error"]["message"]), (-32000, True), "value transfer refused")
+    st, r = d.rpc("eth_signTransaction", [dict(tx, chainId="0x1")])
+    c.eq(r["error"]["message"], "Wrong chainId", "request chainId differs")
+    st, r = d.rpc("eth_signTransaction", [{k: v for k, v in tx.items() if k != "nonce"}])
+    c.eq((st, r["error"]["code"]), (400, -32602), "nonce required")
+    st, r = d.rpc("eth_signTransaction", [dict(tx, **{"from": "0x" + "22" * 20})])
+    c.eq(r["error"]["message"], "No unlocked account matches the Sender", "unknown sender")
     st, r = d.rpc("eth_chainId", [])
     c.eq(r, {"jsonrpc": "2.0", "id": 1, "result": "0x4268"}, "eth_chainId")
     st, r = d.rpc("health_status")
@@ -130,6 +148,17 @@ try:
            "no passphrase in logs")
 finally:
     c.eq(d.stop(), 0, "SIGTERM exits 0")
+
+# the Web3Signer EIP-712 vector, signed for its own chain (1); also as a JSON string
+copy_key(f"{FIX}/web3signer/keyfile.json", f"{K}/w3s.ecdsa.key.json")
+d = Daemon("--keystore-dir", K, "--password-dir", P, "--chain-id", "1")
+try:
+    for form in (my_dapp, json.dumps(my_dapp)):
+        st, r = d.rpc("eth_signTypedData_v4", [W3S_ADDR, form])
+        c.eq(r.get("result"), "0x11cb46f70ad43da86e15ca7c6bb28356859a5f4ba430b44dbf1e65726d467be6"
+                              "072be9d1e5b40bd5b7abe8888eb91a69f0e6d56a8a094718ed8080baf02d61c31c", "EIP-712 vector")
+finally:
+    d.stop()
 
 # a key that fails to load: reported by name, health 503, others still served
 open(f"{P}/opr.ecdsa.key.txt", "w").write("wrong")

@@ -63,5 +63,7 @@ int avskey_cmd_sign_ecdsa(int argc, char **argv);
 int avskey_cmd_sign_bls(int argc, char **argv);
 int avskey_cmd_verify_bls(int argc, char **argv);
 int avskey_cmd_bench(int argc, char **argv);
+int avskey_cmd_audit_verify(int argc, char **argv);
+int avskey_cmd_auth_add_client(int argc, char **argv);
 
 #endif

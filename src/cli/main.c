@@ -17,6 +17,8 @@ static const avskey_verb verbs[] = {
     {"sign ecdsa", avskey_cmd_sign_ecdsa, "sign data or a digest with an ECDSA key"},
     {"sign bls", avskey_cmd_sign_bls, "sign a message or a G1 point with a BLS key"},
     {"verify bls", avskey_cmd_verify_bls, "verify a BLS signature"},
+    {"audit verify", avskey_cmd_audit_verify, "check the hash chain of an audit log"},
+    {"auth add-client", avskey_cmd_auth_add_client, "add a client to an --auth-file and print its token"},
     {"bench", avskey_cmd_bench, "measure the speed of the crypto operations"},
     {"version", avskey_cmd_version, "print the version and commit"},
 };

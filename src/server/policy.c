@@ -52,6 +52,7 @@ typedef struct pctx {
     const char *file;
     yaml_document_t *doc;
     char where[64];          /* "" or "keys.0x...: " */
+    size_t total;            /* list entries in the whole file (aliases count each time) */
 } pctx;
 
 static avskey_err pfail(const pctx *p, const char *field, const char *what)
@@ -69,14 +70,16 @@ static yaml_node_t *seq_item(const pctx *p, const yaml_node_t *n, size_t i)
     return yaml_document_get_node(p->doc, n->data.sequence.items.start[i]);
 }
 
-static avskey_err list_check(const pctx *p, const char *field, const yaml_node_t *v)
+static avskey_err list_check(pctx *p, const char *field, const yaml_node_t *v)
 {
     if (!v || v->type != YAML_SEQUENCE_NODE) return pfail(p, field, " must be a list");
     if (seq_len(v) > AVSKEY_POLICY_MAX_LIST) return pfail(p, field, " has too many entries");
+    p->total += seq_len(v);
+    if (p->total > AVSKEY_POLICY_MAX_TOTAL) return pfail(p, field, ": too many list entries in the file");
     return AVSKEY_OK;
 }
 
-static avskey_err parse_chain(const pctx *p, rules *r, const yaml_node_t *v)
+static avskey_err parse_chain(pctx *p, rules *r, const yaml_node_t *v)
 {
     avskey_err e = list_check(p, "chain_ids", v);
     if (e) return e;
@@ -89,7 +92,7 @@ static avskey_err parse_chain(const pctx *p, rules *r, const yaml_node_t *v)
     return AVSKEY_OK;
 }
 
-static avskey_err parse_hexlist(const pctx *p, const char *field, const yaml_node_t *v, size_t width,
+static avskey_err parse_hexlist(pctx *p, const char *field, const yaml_node_t *v, size_t width,
                                 uint8_t **out, size_t *nout)
 {
     avskey_err e = list_check(p, field, v);
@@ -194,7 +197,7 @@ avskey_err avskey_policy_parse(avskey_policy **out, const char *yaml, size_t len
     if (e) return e;
     avskey_policy *pol = default_policy();
     if (!pol) { yaml_document_delete(&doc); return avskey_fail(AVSKEY_ERR_NOMEM, "out of memory"); }
-    pctx p = {name, &doc, ""};
+    pctx p = {name, &doc, "", 0};
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (root && !avskey_yaml_is_null(root)) {
         if (root->type != YAML_MAPPING_NODE) e = pfail(&p, "", "top level must be a mapping");

@@ -20,6 +20,7 @@
 
 #define AVSKEY_POLICY_MAX_KEYS 1000
 #define AVSKEY_POLICY_MAX_LIST 10000
+#define AVSKEY_POLICY_MAX_TOTAL 100000   /* list entries in all, YAML aliases counted each time */
 #define AVSKEY_POLICY_REASON 160
 
 typedef struct avskey_policy avskey_policy;

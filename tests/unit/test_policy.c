@@ -176,3 +176,19 @@ TEST(policy_malformed)
     avskey_policy *p = NULL;
     CHECK(avskey_policy_load(&p, "/nonexistent/policy.yaml") == AVSKEY_ERR_NOTFOUND);
 }
+
+TEST(policy_alias_amplification_bounded)
+{
+    /* one 2000-entry list referenced by 60 keys: 120000 entries > 100000 */
+    size_t cap = 2000 * 14 + 60 * 80 + 256;
+    char *y = malloc(cap);
+    size_t n = (size_t)snprintf(y, cap, "chain_ids: &l [");
+    for (int i = 0; i < 2000; i++) n += (size_t)snprintf(y + n, cap - n, "%s%d", i ? "," : "", i);
+    n += (size_t)snprintf(y + n, cap - n, "]\nkeys:\n");
+    for (int i = 0; i < 60; i++)
+        n += (size_t)snprintf(y + n, cap - n, "  \"0x%040x\": {chain_ids: *l}\n", i + 1);
+    avskey_policy *p = NULL;
+    CHECK(avskey_policy_parse(&p, y, n, "amp.yaml") == AVSKEY_ERR_MALFORMED);
+    CHECK(strstr(avskey_errmsg(), "too many list entries in the file") != NULL);
+    free(y);
+}

@@ -308,7 +308,8 @@ avskey_err avskey_audit_event(avskey_audit *a, const char *event, const char *cl
         if (n + 1 + l < cap) { buf[n] = ','; memcpy(buf + n + 1, extra, l); }
         n += 1 + l;
     }
-    if (n + 8 + 64 + 2 + 1 > cap) {
+    /* ,"prev":"<64>"} and snprintf's NUL must fit; the NUL becomes '\n' */
+    if (n + sizeof ",\"prev\":\"\"}" - 1 + 64 + 1 > cap) {
         e = avskey_fail(AVSKEY_ERR_MALFORMED, "audit: event longer than %d bytes", AVSKEY_AUDIT_LINE_MAX);
         goto out;
     }

@@ -272,3 +272,31 @@ TEST(audit_threads)
     size_t lines = 0;
     CHECK(avskey_audit_verify(path, &lines) == AVSKEY_OK && lines == 200);
 }
+
+TEST(audit_line_length_limit)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/long.log", avskey_test_tmpdir());
+    unlink(path);
+    avskey_audit *a = NULL;
+    CHECK(avskey_audit_open(&a, path) == AVSKEY_OK);
+    if (!a) return;
+    size_t max = AVSKEY_AUDIT_LINE_MAX;
+    char *r = malloc(max + 1);
+    int ok = 0, refused = 0;
+    /* sweep reason lengths across the limit: every line either is written
+     * whole and verifies, or is refused with nothing written */
+    for (size_t len = max - 200; len <= max - 100; len++) {
+        memset(r, 'r', len);
+        r[len] = '\0';
+        avskey_err e = avskey_audit_event(a, "e", NULL, NULL, NULL, r, NULL);
+        if (e == AVSKEY_OK) ok++;
+        else if (e == AVSKEY_ERR_MALFORMED) refused++;
+        else CHECK(0);
+    }
+    CHECK(ok > 0 && refused > 0);
+    avskey_audit_close(a);
+    size_t lines = 0;
+    CHECK(avskey_audit_verify(path, &lines) == AVSKEY_OK && lines == (size_t)ok);
+    free(r);
+}

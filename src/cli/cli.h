@@ -69,5 +69,7 @@ int avskey_cmd_serve(int argc, char **argv);
 struct avskey_server_config;
 avskey_err avskey_serve_extras(struct avskey_server_config *cfg, const avskey_args *a);
 void avskey_serve_extras_free(struct avskey_server_config *cfg);
+int avskey_cmd_audit_verify(int argc, char **argv);
+int avskey_cmd_auth_add_client(int argc, char **argv);
 
 #endif

@@ -18,6 +18,8 @@ static const avskey_verb verbs[] = {
     {"sign bls", avskey_cmd_sign_bls, "sign a message or a G1 point with a BLS key"},
     {"verify bls", avskey_cmd_verify_bls, "verify a BLS signature"},
     {"serve", avskey_cmd_serve, "unlock the keys and serve the Web3Signer-compatible API"},
+    {"audit verify", avskey_cmd_audit_verify, "check the hash chain of an audit log"},
+    {"auth add-client", avskey_cmd_auth_add_client, "add a client to an --auth-file and print its token"},
     {"bench", avskey_cmd_bench, "measure the speed of the crypto operations"},
     {"version", avskey_cmd_version, "print the version and commit"},
 };
@@ -26,7 +28,7 @@ static const avskey_verb verbs[] = {
 static void usage(FILE *f)
 {
     fprintf(f, "usage: avskey <command> [options]\n\ncommands:\n");
-    for (size_t i = 0; i < NVERBS; i++) fprintf(f, "  %-13s %s\n", verbs[i].name, verbs[i].summary);
+    for (size_t i = 0; i < NVERBS; i++) fprintf(f, "  %-16s %s\n", verbs[i].name, verbs[i].summary);
     fprintf(f, "\nRun `avskey <command> --help` for a command's options.\n");
 }
 
@@ -178,7 +180,7 @@ int main(int argc, char **argv)
         size_t l = strlen(argv[1]);
         if (strncmp(verbs[i].name, argv[1], l) == 0 && verbs[i].name[l] == ' ') {
             if (!group) fprintf(stderr, "usage: avskey %s <command>\n", argv[1]);
-            fprintf(stderr, "  %-13s %s\n", verbs[i].name, verbs[i].summary);
+            fprintf(stderr, "  %-16s %s\n", verbs[i].name, verbs[i].summary);
             group = 1;
         }
     }

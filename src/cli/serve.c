@@ -43,28 +43,6 @@ static void help(void)
            "SIGHUP or POST /reload rescans the keys; SIGTERM finishes in-flight requests and stops.\n");
 }
 
-/* Splits "HOST:PORT" / "[V6]:PORT" into host (static buffer) and port. */
-static avskey_err parse_listen(const char *opt, const char *v, char *host, size_t cap, unsigned *port)
-{
-    const char *colon = strrchr(v, ':');
-    if (!colon || colon == v) return avskey_fail(AVSKEY_ERR_USAGE, "%s must be HOST:PORT, not \"%s\"", opt, v);
-    const char *h = v;
-    size_t hl = (size_t)(colon - v);
-    if (h[0] == '[' && hl >= 2 && h[hl - 1] == ']') {
-        h++;
-        hl -= 2;
-    }
-    char *end;
-    errno = 0;
-    unsigned long p = strtoul(colon + 1, &end, 10);
-    if (*end || errno || p > 65535 || colon[1] == '\0' || hl + 1 > cap)
-        return avskey_fail(AVSKEY_ERR_USAGE, "%s: bad port in \"%s\"", opt, v);
-    memcpy(host, h, hl);
-    host[hl] = '\0';
-    *port = (unsigned)p;
-    return AVSKEY_OK;
-}
-
 static int is_loopback(const char *host)
 {
     return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 || strcmp(host, "localhost") == 0;
@@ -108,7 +86,7 @@ static avskey_err basic_options(avskey_server_config *cfg, const avskey_args *a,
 {
     const char *listen = avskey_opt(a, "--http-listen"), *chain = avskey_opt(a, "--chain-id");
     const char *threads = avskey_opt(a, "--threads");
-    avskey_err e = parse_listen("--http-listen", listen ? listen : "127.0.0.1:9000", host, cap, &cfg->http_port);
+    avskey_err e = avskey_parse_listen("--http-listen", listen ? listen : "127.0.0.1:9000", host, cap, &cfg->http_port);
     if (e) return e;
     cfg->http_host = host;
     if (chain) {

@@ -25,15 +25,15 @@ avskey_authz avskey_authorize_admin(const avskey_server_config *cfg, const void 
 
 /* Policy on raw signing (REST sign, eth_sign, personal_sign) for key k.
  * Returns 1 allowed, 0 refused with reason (160 bytes). */
-int avskey_policy_raw(const avskey_server_config *cfg, const avskey_key *k, char reason[160]);
+int avskey_allow_raw(const avskey_server_config *cfg, const avskey_key *k, char reason[160]);
 
 /* Policy on a transaction for key k (value transfers, target contracts,
  * selectors, chain id). Returns 1 allowed, 0 refused with reason. */
 struct avskey_eth_tx;
-int avskey_policy_tx(const avskey_server_config *cfg, const avskey_key *k, const struct avskey_eth_tx *tx,
+int avskey_allow_tx(const avskey_server_config *cfg, const avskey_key *k, const struct avskey_eth_tx *tx,
                      char reason[160]);
 /* Policy on a chain id other than --chain-id (EIP-712 domains). */
-int avskey_policy_chain(const avskey_server_config *cfg, const avskey_key *k, uint64_t chain_id, char reason[160]);
+int avskey_allow_chain(const avskey_server_config *cfg, const avskey_key *k, uint64_t chain_id, char reason[160]);
 
 /* One audit event (no-op without --audit-log). Strings may be NULL;
  * extra is NULL or a JSON fragment of members. Never pass a secret. */

@@ -181,6 +181,7 @@ static avskey_err collect(avskey_keyring *ring, pool *p)
         avskey_load_error *le = &ring->errors[ring->nerrors++];
         snprintf(le->source, sizeof le->source, "%s", p->jobs[i].path);
         snprintf(le->message, sizeof le->message, "%s", p->messages[i]);
+        le->from_config = from_config;
         if (from_config) ring->errors_config++;
         else ring->errors_dir++;
     }

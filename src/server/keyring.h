@@ -31,6 +31,7 @@ typedef struct avskey_key {
 typedef struct avskey_load_error {
     char source[PATH_MAX];   /* file (and document) that failed */
     char message[512];       /* secret-free */
+    int from_config;         /* 1: --key-config-path, 0: --keystore-dir */
 } avskey_load_error;
 
 typedef struct avskey_keyring {

@@ -18,6 +18,7 @@ static void add_error(avskey_keyring *ring, const char *source, const char *msg)
     ring->errors = e;
     snprintf(e[ring->nerrors].source, sizeof e->source, "%s", source);
     snprintf(e[ring->nerrors].message, sizeof e->message, "%s", msg);
+    e[ring->nerrors].from_config = 0;
     ring->nerrors++;
 }
 

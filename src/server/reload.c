@@ -1,5 +1,6 @@
 /* Background reload (POST /reload, SIGHUP): rescan and swap the keyring. */
 #include "server.h"
+#include "hooks.h"
 
 #include "avskey/log.h"
 
@@ -38,6 +39,8 @@ int avskey_reload_now(const avskey_server_config *cfg)
     char fields[160];
     snprintf(fields, sizeof fields, "\"event\":\"reload\",\"keys_loaded\":%zu,\"errors\":%d", ring->n, errors);
     avskey_log(errors ? "warn" : "info", "keys reloaded", fields);
+    avskey_report_ring(cfg, ring, "reload");
+    avskey_event(cfg, "reload", NULL, NULL, errors ? "completed_with_errors" : "completed", NULL, NULL);
     avskey_keyring_install(ring);
     return errors;
 }

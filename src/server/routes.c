@@ -40,7 +40,7 @@ int avskey_sign_ecdsa_for(const avskey_request *req, const avskey_key *k, const 
     avskey_hex_encode(d, digest, 32);
     snprintf(extra, sizeof extra, "\"method\":\"%s\",\"digest\":\"0x%s\"", method, d);
     reason[0] = '\0';
-    if (raw && !avskey_policy_raw(req->cfg, k, reason)) {
+    if (raw && !avskey_allow_raw(req->cfg, k, reason)) {
         avskey_event(req->cfg, "sign", req->client, k->id_addr, "refused", reason, extra);
         avskey_metric_refusal("raw_signing");
         return 0;
@@ -60,8 +60,7 @@ static json_t *loading_check(const char *id, size_t loaded, size_t errors, const
     if (errors && r) {
         json_t *failed = json_array();
         for (size_t i = 0; i < r->nerrors; i++) {
-            int is_config = strstr(r->errors[i].source, ".yaml") || strstr(r->errors[i].source, ".yml");
-            if (is_config == config) json_array_append_new(failed, json_string(r->errors[i].source));
+            if (r->errors[i].from_config == config) json_array_append_new(failed, json_string(r->errors[i].source));
         }
         json_object_set_new(data, "failed", failed);
     }

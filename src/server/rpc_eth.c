@@ -32,7 +32,7 @@ static const avskey_rpc_error *sign_tx(avskey_rpc_ctx *c, avskey_eth_tx *tx, jso
     avskey_hex_encode(addr + 2, tx->from, 20);
     const avskey_key *k = avskey_keyring_by_address(c->ring, addr);
     if (!k || !avskey_client_may_use(c->req, k)) return &AVSKEY_RPC_NO_ACCOUNT;
-    if (!avskey_policy_tx(c->cfg, k, tx, c->reason)) {
+    if (!avskey_allow_tx(c->cfg, k, tx, c->reason)) {
         c->detail = c->reason;
         avskey_event(c->cfg, "sign", c->req->client, k->id_addr, "refused", c->reason, "\"method\":\"eth_signTransaction\"");
         avskey_metric_refusal("policy");
@@ -90,7 +90,7 @@ const avskey_rpc_error *avskey_rpc_sign_typed_data(avskey_rpc_ctx *c, json_t *pa
         err = &AVSKEY_RPC_INVALID_PARAMS;
     } else if (!k || !avskey_client_may_use(c->req, k)) {
         err = &AVSKEY_RPC_NO_ACCOUNT;
-    } else if (has_chain && !avskey_policy_chain(c->cfg, k, chain, c->reason)) {
+    } else if (has_chain && !avskey_allow_chain(c->cfg, k, chain, c->reason)) {
         c->detail = c->reason;
         avskey_metric_refusal("chain_id");
         avskey_event(c->cfg, "sign", c->req->client, k->id_addr, "refused", c->reason, "\"method\":\"eth_signTypedData\"");

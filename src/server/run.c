@@ -3,6 +3,9 @@
 #include "http_auth.h"
 #include "server.h"
 
+#include "hooks.h"
+#include "metrics.h"
+
 #include "avskey/log.h"
 #include "avskey/sdnotify.h"
 
@@ -12,16 +15,25 @@
 #include <time.h>
 #include <unistd.h>
 
-static void log_ring(const avskey_keyring *r)
+static void log_key(const avskey_server_config *cfg, const avskey_key *k, const char *event)
+{
+    char fields[700], name[300];
+    const char *id = k->type == AVSKEY_KEY_BLS ? k->id_g1 : k->id_addr;
+    avskey_json_escape(name, sizeof name, k->name);
+    snprintf(fields, sizeof fields, "\"event\":\"key_loaded\",\"name\":%s,\"type\":\"%s\",\"id\":\"%s\"", name,
+             k->type == AVSKEY_KEY_BLS ? "bls" : "ecdsa", id);
+    avskey_log("info", "key loaded", fields);
+    avskey_event(cfg, "key_loaded", NULL, id, "loaded", event, NULL);
+}
+
+void avskey_report_ring(const avskey_server_config *cfg, const avskey_keyring *r, const char *event)
 {
     char fields[1600];
+    long ecdsa = 0, bls = 0;
     for (size_t i = 0; i < r->n; i++) {
-        const avskey_key *k = &r->keys[i];
-        char name[300];
-        avskey_json_escape(name, sizeof name, k->name);
-        snprintf(fields, sizeof fields, "\"event\":\"key_loaded\",\"name\":%s,\"type\":\"%s\",\"id\":\"%s\"", name,
-                 k->type == AVSKEY_KEY_BLS ? "bls" : "ecdsa", k->type == AVSKEY_KEY_BLS ? k->id_g1 : k->id_addr);
-        avskey_log("info", "key loaded", fields);
+        log_key(cfg, &r->keys[i], event);
+        if (r->keys[i].type == AVSKEY_KEY_BLS) bls++;
+        else ecdsa++;
     }
     for (size_t i = 0; i < r->nerrors; i++) {
         char src[700], msg[700];
@@ -29,7 +41,11 @@ static void log_ring(const avskey_keyring *r)
         avskey_json_escape(msg, sizeof msg, r->errors[i].message);
         snprintf(fields, sizeof fields, "\"event\":\"key_failed\",\"source\":%s,\"error\":%s", src, msg);
         avskey_log("error", "key failed to load", fields);
+        avskey_event(cfg, "key_failed", NULL, r->errors[i].source, "failed", r->errors[i].message, NULL);
     }
+    avskey_metrics_keys_loaded("ecdsa", ecdsa);
+    avskey_metrics_keys_loaded("bls", bls);
+    avskey_metrics_unlock_seconds(r->unlock_seconds);
 }
 
 /* Waits for signals: SIGHUP reloads, SIGTERM/SIGINT return. */
@@ -70,9 +86,10 @@ avskey_err avskey_server_run(avskey_server_config *cfg)
     signal(SIGPIPE, SIG_IGN);
 
     avskey_keyring *ring = NULL;
+    avskey_event(cfg, "start", NULL, NULL, "starting", NULL, NULL);
     avskey_err e = avskey_keyring_load(&ring, &cfg->keys, NULL);
     if (e) return e;
-    log_ring(ring);
+    avskey_report_ring(cfg, ring, "start");
     char fields[200];
     snprintf(fields, sizeof fields, "\"event\":\"keys_unlocked\",\"keys_loaded\":%zu,\"errors\":%zu,\"seconds\":%.3f",
              ring->n, ring->nerrors, ring->unlock_seconds);
@@ -85,14 +102,31 @@ avskey_err avskey_server_run(avskey_server_config *cfg)
         avskey_keyring_install(NULL);
         return AVSKEY_ERR_IO;
     }
-    snprintf(fields, sizeof fields, "\"event\":\"listening\",\"http\":\"%s%s%s:%u\",\"tls\":%s",
+    void *metrics = NULL;
+    unsigned mport = 0;
+    char mhost[256] = "", mfield[300] = "";
+    if (cfg->metrics_listen) {
+        e = avskey_parse_listen("--metrics-listen", cfg->metrics_listen, mhost, sizeof mhost, &mport);
+        if (!e && !(metrics = avskey_metrics_http_start(mhost, mport, &mport))) e = AVSKEY_ERR_IO;
+        if (e) {
+            avskey_http_stop(http);
+            avskey_keyring_install(NULL);
+            return e;
+        }
+        snprintf(mfield, sizeof mfield, ",\"metrics\":\"%s%s%s:%u\"", strchr(mhost, ':') ? "[" : "", mhost,
+                 strchr(mhost, ':') ? "]" : "", mport);
+    }
+    snprintf(fields, sizeof fields, "\"event\":\"listening\",\"http\":\"%s%s%s:%u\",\"tls\":%s%s",
              strchr(cfg->http_host, ':') ? "[" : "", cfg->http_host, strchr(cfg->http_host, ':') ? "]" : "", port,
-             cfg->tls_cert_pem ? "true" : "false");
+             cfg->tls_cert_pem ? "true" : "false", mfield);
+
     avskey_log("info", "ready", fields);
     avskey_sd_notify("READY=1");
     wait_signals(cfg, &set);
     avskey_sd_notify("STOPPING=1");
     drain(http);
+    avskey_metrics_http_stop(metrics);
+    avskey_event(cfg, "stop", NULL, NULL, "stopped", NULL, NULL);
     for (int i = 0; i < 3000 && avskey_reload_running(); i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);

@@ -19,6 +19,8 @@ typedef struct avskey_server_config {
     struct avskey_auth *auth;       /* NULL: no --auth-file */
     struct avskey_policy *policy;   /* never NULL once started */
     struct avskey_audit *audit;     /* NULL: no --audit-log */
+    const char *metrics_listen;     /* HOST:PORT or NULL */
+    int allow_remote_key_management;
 } avskey_server_config;
 
 /* The response to one request, filled by a route. */
@@ -66,6 +68,16 @@ int avskey_client_may_use(const avskey_request *req, const avskey_key *k);
  * set, at most 160 bytes). */
 int avskey_sign_ecdsa_for(const avskey_request *req, const avskey_key *k, const uint8_t digest[32], int raw,
                           const char *method, uint8_t sig65[65], char reason[160]);
+
+/* Prometheus endpoint (src/server/metrics_http.c). */
+void *avskey_metrics_http_start(const char *host, unsigned port, unsigned *bound);
+void avskey_metrics_http_stop(void *daemon);
+
+/* Splits "HOST:PORT" / "[V6]:PORT". Returns AVSKEY_ERR_USAGE naming opt. */
+avskey_err avskey_parse_listen(const char *opt, const char *v, char *host, size_t cap, unsigned *port);
+
+/* Records the keyring in metrics and the audit log (start and reload). */
+void avskey_report_ring(const avskey_server_config *cfg, const avskey_keyring *r, const char *event);
 
 /* Runs the daemon until SIGTERM/SIGINT. Out: prints a ready line. */
 avskey_err avskey_server_run(avskey_server_config *cfg);

@@ -90,7 +90,7 @@ avskey_err avskey_server_run(avskey_server_config *cfg)
     avskey_err e = avskey_keyring_load(&ring, &cfg->keys, NULL);
     if (e) return e;
     avskey_report_ring(cfg, ring, "start");
-    char fields[200];
+    char fields[1024];
     snprintf(fields, sizeof fields, "\"event\":\"keys_unlocked\",\"keys_loaded\":%zu,\"errors\":%zu,\"seconds\":%.3f",
              ring->n, ring->nerrors, ring->unlock_seconds);
     avskey_log("info", "keys unlocked", fields);

@@ -143,6 +143,23 @@ try:
             break
         time.sleep(0.05)
     c.eq(r["result"], sorted([OPR_ADDR, "0xd4ee935d77b590aa64aed7b02dd66f1383006684"]), "SIGHUP reload removed")
+    # a corpus of malformed requests: never a crash, always an answer (ASan build too)
+    import random
+    rnd = random.Random(1234)
+    seeds = [b'{"jsonrpc":"2.0","id":1,"method":"eth_signTransaction","params":[{"from":"%s","nonce":"0x%s"}]}',
+             b'{"jsonrpc":"2.0","id":1,"method":"eth_signTypedData","params":["%s",{"types":{"EIP712Domain":[]}}]}',
+             b'[{"jsonrpc":"2.0","id":[],"method":"eth_sign","params":["%s",{}]}]', b'{"data":"0x%s"}']
+    bad_ok = True
+    for i in range(300):
+        seed = rnd.choice(seeds).replace(b"%s", rnd.choice([b"", b"zz", b"0x" + b"f" * 70, OPR_ADDR.encode()]))
+        body = bytearray(seed)
+        for _ in range(rnd.randint(0, 4)):
+            body[rnd.randrange(len(body))] = rnd.randrange(256)
+        path = rnd.choice(["/", f"/api/v1/eth1/sign/{OPR_PUB}"])
+        st, _, _ = d.request("POST", path, raw=bytes(body), headers={"Content-Type": "application/json"})
+        bad_ok &= st in (200, 400, 403, 404)
+    c.true(bad_ok, "malformed request corpus answered")
+    c.eq(d.request("GET", "/upcheck")[1:], ("text/plain; charset=utf-8", "OK"), "still up after the corpus")
     logs = d.lines()
     c.true(all("password" not in json.dumps(l).lower() or "password_dir" in json.dumps(l) for l in logs),
            "no passphrase in logs")

@@ -198,40 +198,62 @@ static void g2_endo(g2p *r, const g2p *p)
     r->Z = p->Z;
 }
 
+/* Signed base-16 recoding of k < 2^(4W-1) (2 limbs): W digits in -7..8,
+ * least significant first. Constant time. */
+static void recode_s4(signed char d[40], int W, const uint64_t k[2])
+{
+    uint32_t carry = 0;
+    for (int j = 0; j < W; j++) {
+        int bit = 4 * j;
+        uint32_t nib = bit < 128 ? (uint32_t)(k[bit / 64] >> (bit % 64)) & 15u : 0u;
+        uint32_t v = nib + carry;      /* 0..16 */
+        carry = (8u - v) >> 31;        /* v > 8 */
+        d[j] = (signed char)((int32_t)v - (int32_t)(carry << 4));
+    }
+}
+
+#define GLV_W 33 /* 4*33-1 >= 128 */
+
 static void g1_mul_glv(g1p *r, const g1p *p, const uint64_t kin[4])
 {
-    uint64_t k[4], k1[2], k2[2], n1, n2;
-    g1p p1 = *p, p2;
+    uint64_t k[4], k1[2], k2[2], neg[2];
+    g1p tabs[2][9];
+    signed char dig[2][40];
     memcpy(k, kin, sizeof k);
     scalar_reduce(k);
-    glv_split(k1, &n1, k2, &n2, k);
-    g1_endo(&p2, p);
-    g1_cneg(&p1, n1);
-    g1_cneg(&p2, n2);
-    g1_mul2_ct(r, &p1, k1, &p2, k2);
+    glv_split(k1, &neg[0], k2, &neg[1], k);
+    recode_s4(dig[0], GLV_W, k1);
+    recode_s4(dig[1], GLV_W, k2);
+    g1_table9(tabs[0], p);
+    for (int j = 0; j < 9; j++) g1_endo(&tabs[1][j], &tabs[0][j]);
+    g1_msm_ct(r, (const g1p(*)[9])tabs, (const signed char(*)[40])dig, neg, 2, GLV_W);
     avskey_wipe(k, sizeof k);
     avskey_wipe(k1, sizeof k1);
     avskey_wipe(k2, sizeof k2);
-    avskey_wipe(&n1, sizeof n1);
-    avskey_wipe(&n2, sizeof n2);
+    avskey_wipe(neg, sizeof neg);
+    avskey_wipe(dig, sizeof dig);
+    avskey_wipe(tabs, sizeof tabs);
 }
 
 static void g2_mul_glv(g2p *r, const g2p *p, const uint64_t kin[4])
 {
-    uint64_t k[4], k1[2], k2[2], n1, n2;
-    g2p p1 = *p, p2;
+    uint64_t k[4], k1[2], k2[2], neg[2];
+    g2p tabs[2][9];
+    signed char dig[2][40];
     memcpy(k, kin, sizeof k);
     scalar_reduce(k);
-    glv_split(k1, &n1, k2, &n2, k);
-    g2_endo(&p2, p);
-    g2_cneg(&p1, n1);
-    g2_cneg(&p2, n2);
-    g2_mul2_ct(r, &p1, k1, &p2, k2);
+    glv_split(k1, &neg[0], k2, &neg[1], k);
+    recode_s4(dig[0], GLV_W, k1);
+    recode_s4(dig[1], GLV_W, k2);
+    g2_table9(tabs[0], p);
+    for (int j = 0; j < 9; j++) g2_endo(&tabs[1][j], &tabs[0][j]);
+    g2_msm_ct(r, (const g2p(*)[9])tabs, (const signed char(*)[40])dig, neg, 2, GLV_W);
     avskey_wipe(k, sizeof k);
     avskey_wipe(k1, sizeof k1);
     avskey_wipe(k2, sizeof k2);
-    avskey_wipe(&n1, sizeof n1);
-    avskey_wipe(&n2, sizeof n2);
+    avskey_wipe(neg, sizeof neg);
+    avskey_wipe(dig, sizeof dig);
+    avskey_wipe(tabs, sizeof tabs);
 }
 
 /* ---- pairing ------------------------------------------------------------------ */

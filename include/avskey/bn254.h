@@ -98,8 +98,8 @@ AVSKEY_WUR int avskey_bn254_g1_decompress_var(avskey_bn254_g1 *out, const uint8_
 void avskey_bn254_g2_generator(avskey_bn254_g2 *out);
 void avskey_bn254_g2_infinity(avskey_bn254_g2 *out);
 int avskey_bn254_g2_is_infinity(const avskey_bn254_g2 *p);
-/* Out: out = k*p. Constant time in k and p (GLV with the endomorphism
- * -psi^2, fixed windows). In: p (in G2), k. */
+/* Out: out = k*p. Constant time in k and p (4-dimensional GLS with the
+ * endomorphism psi, signed fixed windows). In: p (in G2), k. */
 void avskey_bn254_g2_mul(avskey_bn254_g2 *out, const avskey_bn254_g2 *p,
                          const avskey_bn254_fr *k);
 void avskey_bn254_g2_mul_var(avskey_bn254_g2 *out, const avskey_bn254_g2 *p,

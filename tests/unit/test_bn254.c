@@ -154,6 +154,22 @@ TEST(bn254_glv_bounds)
     }
     CHECK(maxbits <= 128);
     CHECK(maxbits >= 120);
+    /* G2: 4-dimensional split, |k_i| < 2^66 */
+    maxbits = 0;
+    for (int i = 0; i < 2000; i++) {
+        uint64_t kk[4][2];
+        int neg[4];
+        avskey_bn254_fr f;
+        rnd_fr(&f);
+        memcpy(k, f.d, 32);
+        if (i == 0) memset(k, 0, 32);
+        if (i == 1) { memcpy(k, R_INT, 32); k[0] -= 1; }
+        if (i == 2) memset(k, 0xff, 32);
+        int b = avskey_bn254_test_gls4(kk, neg, k);
+        if (b > maxbits) maxbits = b;
+    }
+    CHECK(maxbits <= 66);
+    CHECK(maxbits >= 60);
 }
 
 static void edge_scalar(avskey_bn254_fr *k, int i)

@@ -53,4 +53,7 @@ void avskey_bn254_bench_fp_mul_chain(uint64_t x[4], const uint64_t y[4], uint64_
 /* Fp2 product of canonical integers (a0,a1) * (b0,b1), 8 limbs each. */
 void avskey_bn254_test_fp2_mul(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]);
 
+/* 4-dimensional GLS split for G2; returns the largest bit length. */
+int avskey_bn254_test_gls4(uint64_t kk[4][2], int neg[4], const uint64_t k[4]);
+
 #endif

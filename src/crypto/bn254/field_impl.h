@@ -297,7 +297,7 @@ static inline uint64_t fp_eq(const fp *a, const fp *b)
     return 1 ^ ((z | ((uint64_t)0 - z)) >> 63);
 }
 
-static inline void fp_neg(fp *r, const fp *a)
+__attribute__((always_inline)) static inline void fp_neg(fp *r, const fp *a)
 {
     uint64_t nz = (uint64_t)0 - (1 ^ fp_is_zero(a));
     u128 d = 0;
@@ -309,7 +309,7 @@ static inline void fp_neg(fp *r, const fp *a)
 }
 
 /* r = a if flag (0/1) else r. */
-static inline void fp_cmov(fp *r, const fp *a, uint64_t flag)
+__attribute__((always_inline)) static inline void fp_cmov(fp *r, const fp *a, uint64_t flag)
 {
     uint64_t m = (uint64_t)0 - flag;
     _Pragma("GCC unroll 8")
@@ -429,27 +429,27 @@ static inline int fp_is_largest_var(const fp *a)
 
 /* ---- Fp2 ------------------------------------------------------------------ */
 
-static inline void fp2_add(fp2 *r, const fp2 *x, const fp2 *y)
+__attribute__((always_inline)) static inline void fp2_add(fp2 *r, const fp2 *x, const fp2 *y)
 {
     fp_add(&r->a, &x->a, &y->a);
     fp_add(&r->b, &x->b, &y->b);
 }
-static inline void fp2_sub(fp2 *r, const fp2 *x, const fp2 *y)
+__attribute__((always_inline)) static inline void fp2_sub(fp2 *r, const fp2 *x, const fp2 *y)
 {
     fp_sub(&r->a, &x->a, &y->a);
     fp_sub(&r->b, &x->b, &y->b);
 }
-static inline void fp2_dbl(fp2 *r, const fp2 *x)
+__attribute__((always_inline)) static inline void fp2_dbl(fp2 *r, const fp2 *x)
 {
     fp_dbl(&r->a, &x->a);
     fp_dbl(&r->b, &x->b);
 }
-static inline void fp2_neg(fp2 *r, const fp2 *x)
+__attribute__((always_inline)) static inline void fp2_neg(fp2 *r, const fp2 *x)
 {
     fp_neg(&r->a, &x->a);
     fp_neg(&r->b, &x->b);
 }
-static inline void fp2_conj(fp2 *r, const fp2 *x)
+__attribute__((always_inline)) static inline void fp2_conj(fp2 *r, const fp2 *x)
 {
     r->a = x->a;
     fp_neg(&r->b, &x->b);
@@ -637,13 +637,13 @@ static inline void fp2_sqr(fp2 *r, const fp2 *x)
     fp_mul(&r->a, &s, &d);
     fp_dbl(&r->b, &m);
 }
-static inline void fp2_mul_fp(fp2 *r, const fp2 *x, const fp *y)
+__attribute__((always_inline)) static inline void fp2_mul_fp(fp2 *r, const fp2 *x, const fp *y)
 {
     fp_mul(&r->a, &x->a, y);
     fp_mul(&r->b, &x->b, y);
 }
 /* r = x * (9 + u) */
-static inline void fp2_mul_xi(fp2 *r, const fp2 *x)
+__attribute__((always_inline)) static inline void fp2_mul_xi(fp2 *r, const fp2 *x)
 {
     fp a8, b8, ra, rb;
     fp_dbl(&a8, &x->a); fp_dbl(&a8, &a8); fp_dbl(&a8, &a8);
@@ -668,7 +668,7 @@ static inline void fp2_inv(fp2 *r, const fp2 *x)
 }
 static inline uint64_t fp2_is_zero(const fp2 *x) { return fp_is_zero(&x->a) & fp_is_zero(&x->b); }
 static inline uint64_t fp2_eq(const fp2 *x, const fp2 *y) { return fp_eq(&x->a, &y->a) & fp_eq(&x->b, &y->b); }
-static inline void fp2_cmov(fp2 *r, const fp2 *x, uint64_t f)
+__attribute__((always_inline)) static inline void fp2_cmov(fp2 *r, const fp2 *x, uint64_t f)
 {
     fp_cmov(&r->a, &x->a, f);
     fp_cmov(&r->b, &x->b, f);

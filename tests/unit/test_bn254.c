@@ -468,3 +468,38 @@ TEST(bn254_g2_encoding)
     c[0] |= 0x80;
     CHECK(!avskey_bn254_g2_decompress_var(&b, c, 0));
 }
+
+TEST(bn254_g2_subgroup)
+{
+    avskey_bn254_g2 g, a;
+    avskey_bn254_fr k;
+    uint8_t raw[128], xa1[32], xa0[32];
+    int slow, in = 0, out = 0;
+    avskey_bn254_g2_generator(&g);
+    for (int i = 0; i < 20; i++) {
+        rnd_fr(&k);
+        avskey_bn254_g2_mul(&a, &g, &k);
+        CHECK(avskey_bn254_test_g2_subgroup(&a, &slow) == 1 && slow == 1);
+        in++;
+    }
+    /* twist points without cofactor clearing: almost never in G2 */
+    memset(xa1, 0, 32);
+    for (int t = 1; t < 400 && out < 40; t++) {
+        for (int j = 0; j < 32; j++) xa0[j] = (uint8_t)rnd64();
+        xa0[0] &= 0x1f;
+        xa1[31] = (uint8_t)t;
+        if (!avskey_bn254_test_g2_on_twist_xonly(raw, xa1, xa0)) continue;
+        avskey_bn254_test_g2_from_affine_unchecked(&a, raw);
+        int fast = avskey_bn254_test_g2_subgroup(&a, &slow);
+        CHECK(fast == slow);
+        CHECK(slow == 0);
+        /* the cofactor-cleared multiple c*P, c = 2p - r (#E' = r(2p - r)), is in G2 */
+        avskey_bn254_fr c = {{0x345f2299c0f9fa8dULL, 0x06ceecda572a2489ULL, 0xb85045b68181585eULL,
+                              0x30644e72e131a029ULL}};
+        avskey_bn254_g2 cp;
+        avskey_bn254_g2_mul_var(&cp, &a, &c);
+        CHECK(avskey_bn254_test_g2_subgroup(&cp, &slow) == 1 && slow == 1);
+        out++;
+    }
+    CHECK(in == 20 && out == 40);
+}

@@ -56,4 +56,7 @@ void avskey_bn254_test_fp2_mul(uint64_t r[8], const uint64_t a[8], const uint64_
 /* 4-dimensional GLS split for G2; returns the largest bit length. */
 int avskey_bn254_test_gls4(uint64_t kk[4][2], int neg[4], const uint64_t k[4]);
 
+/* Returns the fast G2 membership test of p; *slow gets [r]p == O. */
+int avskey_bn254_test_g2_subgroup(const struct avskey_bn254_g2 *p, int *slow);
+
 #endif

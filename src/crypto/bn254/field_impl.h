@@ -454,175 +454,28 @@ __attribute__((always_inline)) static inline void fp2_conj(fp2 *r, const fp2 *x)
     r->a = x->a;
     fp_neg(&r->b, &x->b);
 }
-#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
-/* Lazy reduction for Fp2 (MULX/ADX path): the three Karatsuba products are
- * kept as 512-bit integers and only the two results are reduced. */
-
-/* One row of a 4x4 product: (c0..c4) += a * rdx, c4 enters as zero. */
-#define WIDE_ROW(c0, c1, c2, c3, c4)                                            \
-    "xorl %%eax, %%eax\n\t"                                                     \
-    "mulxq 0(%[a]), %[lo], %[hi]\n\t"                                           \
-    "adcxq %[lo], %[" #c0 "]\n\t"                                               \
-    "adoxq %[hi], %[" #c1 "]\n\t"                                               \
-    "mulxq 8(%[a]), %[lo], %[hi]\n\t"                                           \
-    "adcxq %[lo], %[" #c1 "]\n\t"                                               \
-    "adoxq %[hi], %[" #c2 "]\n\t"                                               \
-    "mulxq 16(%[a]), %[lo], %[hi]\n\t"                                          \
-    "adcxq %[lo], %[" #c2 "]\n\t"                                               \
-    "adoxq %[hi], %[" #c3 "]\n\t"                                               \
-    "mulxq 24(%[a]), %[lo], %[" #c4 "]\n\t"                                     \
-    "adcxq %[lo], %[" #c3 "]\n\t"                                               \
-    "adoxq %%rax, %[" #c4 "]\n\t"                                               \
-    "adcxq %%rax, %[" #c4 "]\n\t"
-
-/* t[0..7] = a * b (plain integers, a, b < 2^256). */
-__attribute__((always_inline)) static inline void int_mul_wide(uint64_t t[8], const uint64_t a[4],
-                                                               const uint64_t b[4])
-{
-    uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4, lo, hi;
-    __asm__("movq 0(%[b]), %%rdx\n\t" WIDE_ROW(c0, c1, c2, c3, c4)
-            "movq %[c0], 0(%[t])\n\t"
-            "xorl %k[c0], %k[c0]\n\t"
-            "movq 8(%[b]), %%rdx\n\t" WIDE_ROW(c1, c2, c3, c4, c0)
-            "movq %[c1], 8(%[t])\n\t"
-            "xorl %k[c1], %k[c1]\n\t"
-            "movq 16(%[b]), %%rdx\n\t" WIDE_ROW(c2, c3, c4, c0, c1)
-            "movq %[c2], 16(%[t])\n\t"
-            "xorl %k[c2], %k[c2]\n\t"
-            "movq 24(%[b]), %%rdx\n\t" WIDE_ROW(c3, c4, c0, c1, c2)
-            "movq %[c3], 24(%[t])\n\t"
-            "movq %[c4], 32(%[t])\n\t"
-            "movq %[c0], 40(%[t])\n\t"
-            "movq %[c1], 48(%[t])\n\t"
-            "movq %[c2], 56(%[t])\n\t"
-            : [c0] "+&r"(c0), [c1] "+&r"(c1), [c2] "+&r"(c2), [c3] "+&r"(c3), [c4] "=&r"(c4),
-              [lo] "=&r"(lo), [hi] "=&r"(hi), "=m"(*(uint64_t(*)[8])t)
-            : [a] "r"(a), [b] "r"(b), [t] "r"(t), "m"(*(const uint64_t(*)[4])a),
-              "m"(*(const uint64_t(*)[4])b)
-            : "rax", "rdx", "cc");
-}
-
-#define REDC_ROUND(t0, t1, t2, t3)                                              \
-    "movq %[" #t0 "], %%rdx\n\t"                                                \
-    "imulq %[n0], %%rdx\n\t"                                                    \
-    "xorl %%eax, %%eax\n\t"                                                     \
-    "mulxq %[p0], %[lo], %[hi]\n\t"                                             \
-    "adcxq %[lo], %[" #t0 "]\n\t"                                               \
-    "adoxq %[hi], %[" #t1 "]\n\t"                                               \
-    "mulxq %[p1], %[lo], %[hi]\n\t"                                             \
-    "adcxq %[lo], %[" #t1 "]\n\t"                                               \
-    "adoxq %[hi], %[" #t2 "]\n\t"                                               \
-    "mulxq %[p2], %[lo], %[hi]\n\t"                                             \
-    "adcxq %[lo], %[" #t2 "]\n\t"                                               \
-    "adoxq %[hi], %[" #t3 "]\n\t"                                               \
-    "mulxq %[p3], %[lo], %[" #t0 "]\n\t"                                        \
-    "adcxq %[lo], %[" #t3 "]\n\t"                                               \
-    "adoxq %%rax, %[" #t0 "]\n\t"                                               \
-    "adcxq %%rax, %[" #t0 "]\n\t"
-
-/* r = t * 2^-256 mod p for t < p * 2^256, fully reduced. */
-__attribute__((always_inline)) static inline void fp_redc(fp *r, const uint64_t t[8])
-{
-    uint64_t t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3], lo, hi, s2, s3;
-    __asm__(REDC_ROUND(t0, t1, t2, t3) REDC_ROUND(t1, t2, t3, t0) REDC_ROUND(t2, t3, t0, t1)
-                REDC_ROUND(t3, t0, t1, t2)
-            /* value now in (t0, t1, t2, t3); add the high half */
-            "addq 32(%[t]), %[t0]\n\t"
-            "adcq 40(%[t]), %[t1]\n\t"
-            "adcq 48(%[t]), %[t2]\n\t"
-            "adcq 56(%[t]), %[t3]\n\t"
-            "movq %[t0], %[lo]\n\t"
-            "subq %[p0], %[lo]\n\t"
-            "movq %[t1], %[hi]\n\t"
-            "sbbq %[p1], %[hi]\n\t"
-            "movq %[t2], %[s2]\n\t"
-            "sbbq %[p2], %[s2]\n\t"
-            "movq %[t3], %[s3]\n\t"
-            "sbbq %[p3], %[s3]\n\t"
-            "cmovncq %[lo], %[t0]\n\t"
-            "cmovncq %[hi], %[t1]\n\t"
-            "cmovncq %[s2], %[t2]\n\t"
-            "cmovncq %[s3], %[t3]\n\t"
-            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [lo] "=&r"(lo),
-              [hi] "=&r"(hi), [s2] "=&r"(s2), [s3] "=&r"(s3)
-            : [t] "r"(t), "m"(*(const uint64_t(*)[8])t), [n0] "m"(N0), [p0] "m"(P[0]),
-              [p1] "m"(P[1]), [p2] "m"(P[2]), [p3] "m"(P[3])
-            : "rax", "rdx", "cc");
-    r->v[0] = t0;
-    r->v[1] = t1;
-    r->v[2] = t2;
-    r->v[3] = t3;
-}
-
-/* 4-limb plain addition (no reduction; inputs < p so no overflow). */
-static inline void int_add4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4])
+/* Plain (unreduced) sum of two canonical elements: < 2p < 2^255. fp_mul
+ * accepts factors < 2p (with p < 2^254 the CIOS running value stays below
+ * a + p < 2^256 and the result below 2p before its final subtraction), so
+ * Karatsuba sums skip their reduction. */
+static inline void fp_add_nr(fp *r, const fp *a, const fp *b)
 {
     u128 c = 0;
     _Pragma("GCC unroll 4")
     for (int i = 0; i < 4; i++) {
-        c += (u128)a[i] + b[i];
-        r[i] = (uint64_t)c;
+        c += (u128)a->v[i] + b->v[i];
+        r->v[i] = (uint64_t)c;
         c >>= 64;
     }
 }
-
-/* c0 = t0 - t1 (+ p*2^256 if negative), c1 = t2 - t0 - t1; all 8 limbs;
- * outputs must not alias inputs. */
-static inline void fp2_lazy_combine(uint64_t c0[8], uint64_t c1[8], const uint64_t t0[8],
-                                    const uint64_t t1[8], const uint64_t t2[8])
-{
-    u128 d = 0, e = 0;
-    _Pragma("GCC unroll 8")
-    for (int i = 0; i < 8; i++) {
-        d = (u128)t0[i] - t1[i] - (uint64_t)((d >> 64) & 1);
-        c0[i] = (uint64_t)d;
-        e = (u128)t2[i] - t0[i] - (uint64_t)((e >> 64) & 1);
-        c1[i] = (uint64_t)e;
-    }
-    uint64_t m = (uint64_t)0 - (uint64_t)((d >> 64) & 1);
-    d = 0;
-    e = 0;
-    _Pragma("GCC unroll 8")
-    for (int i = 0; i < 8; i++) {
-        e = (u128)c1[i] - t1[i] - (uint64_t)((e >> 64) & 1);
-        c1[i] = (uint64_t)e;
-    }
-    u128 c = 0;
-    _Pragma("GCC unroll 4")
-    for (int i = 0; i < 4; i++) {
-        c += (u128)c0[4 + i] + (P[i] & m);
-        c0[4 + i] = (uint64_t)c;
-        c >>= 64;
-    }
-}
-
-static inline void fp2_mul_lazy(fp2 *r, const fp2 *x, const fp2 *y)
-{
-    uint64_t t0[8], t1[8], t2[8], c0[8], c1[8], sa[4], sb[4];
-    int_mul_wide(t0, x->a.v, y->a.v);
-    int_mul_wide(t1, x->b.v, y->b.v);
-    int_add4(sa, x->a.v, x->b.v);
-    int_add4(sb, y->a.v, y->b.v);
-    int_mul_wide(t2, sa, sb);
-    fp2_lazy_combine(c0, c1, t0, t1, t2);
-    fp_redc(&r->a, c0);
-    fp_redc(&r->b, c1);
-}
-#endif
 
 static inline void fp2_mul(fp2 *r, const fp2 *x, const fp2 *y)
 {
-#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
-    if (avskey_bn254_use_adx > 0) {
-        fp2_mul_lazy(r, x, y);
-        return;
-    }
-#endif
     fp t0, t1, s0, s1;
     fp_mul(&t0, &x->a, &y->a);
     fp_mul(&t1, &x->b, &y->b);
-    fp_add(&s0, &x->a, &x->b);
-    fp_add(&s1, &y->a, &y->b);
+    fp_add_nr(&s0, &x->a, &x->b);
+    fp_add_nr(&s1, &y->a, &y->b);
     fp_mul(&s0, &s0, &s1);
     fp_sub(&r->a, &t0, &t1);
     fp_sub(&s0, &s0, &t0);
@@ -631,7 +484,7 @@ static inline void fp2_mul(fp2 *r, const fp2 *x, const fp2 *y)
 static inline void fp2_sqr(fp2 *r, const fp2 *x)
 {
     fp s, d, m;
-    fp_add(&s, &x->a, &x->b);
+    fp_add_nr(&s, &x->a, &x->b);
     fp_sub(&d, &x->a, &x->b);
     fp_mul(&m, &x->a, &x->b);
     fp_mul(&r->a, &s, &d);

@@ -64,9 +64,17 @@ static inline void fp2_mul_b3(fp2 *r, const fp2 *a) { fp2_mul(r, a, &B3_TWIST); 
 static const uint64_t R_ORDER[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL,
                                     0xb85045b68181585dULL, 0x30644e72e131a029ULL};
 
-static void ensure_init(void)
+/* The multiplier is chosen once at load time (a constructor), so threads
+ * only ever read avskey_bn254_use_adx; ensure_init() covers callers that run
+ * before constructors (none in practice). */
+__attribute__((constructor)) static void bn254_probe_cpu(void)
 {
     if (avskey_bn254_use_adx < 0) avskey_bn254_use_adx = avskey_bn254_cpu_has_adx();
+}
+
+static inline void ensure_init(void)
+{
+    if (avskey_bn254_use_adx < 0) bn254_probe_cpu();
 }
 
 /* ---- scalars ---------------------------------------------------------------- */

@@ -250,4 +250,5 @@ static void PT_(msm_ct)(PT *r, const PT (*tabs)[9], const signed char (*dig)[40]
     }
     *r = acc;
     avskey_wipe(&t, sizeof t);
+    avskey_wipe(&acc, sizeof acc);
 }

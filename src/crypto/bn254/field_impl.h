@@ -99,74 +99,75 @@ static inline void fp_mul_port(fp *r, const fp *a, const fp *b)
 #if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
 /* One row of the CIOS Montgomery product with two carry chains: t += a*b[i]
  * (lo halves on the CF chain with ADCX, hi halves on the OF chain with
- * ADOX), then t = (t + m*p) / 2^64 with m = t0 * N0. p < 2^254, so t stays
- * below 2p in four limbs plus the one-limb carry A. */
-#define FP_MULX_ROW(i)                                                          \
+ * ADOX), then t = (t + m*p) / 2^64 with m = t0 * N0. The running value is
+ * (A0, A1, A2, A3) plus the carry limb C; the row leaves it in
+ * (A1, A2, A3, H), so the next row renames registers instead of moving.
+ * p < 2^254, so the value stays below a + p < 2^256 (inputs may be < 2p). */
+#define FP_MULX_ROW(i, A0, A1, A2, A3, C, H)                                    \
     "movq " #i "*8(%[b]), %%rdx\n\t"                                             \
     "xorl %%eax, %%eax\n\t"                                                     \
-    "mulxq 0(%[a]), %[lo], %[hi]\n\t"                                           \
-    "adcxq %[lo], %[t0]\n\t"                                                    \
-    "adoxq %[hi], %[t1]\n\t"                                                    \
-    "mulxq 8(%[a]), %[lo], %[hi]\n\t"                                           \
-    "adcxq %[lo], %[t1]\n\t"                                                    \
-    "adoxq %[hi], %[t2]\n\t"                                                    \
-    "mulxq 16(%[a]), %[lo], %[hi]\n\t"                                          \
-    "adcxq %[lo], %[t2]\n\t"                                                    \
-    "adoxq %[hi], %[t3]\n\t"                                                    \
-    "mulxq 24(%[a]), %[lo], %[c]\n\t"                                           \
-    "adcxq %[lo], %[t3]\n\t"                                                    \
-    "adoxq %%rax, %[c]\n\t"                                                     \
-    "adcxq %%rax, %[c]\n\t"                                                     \
-    "movq %[t0], %%rdx\n\t"                                                     \
+    "mulxq 0(%[a]), %[lo], %[" #H "]\n\t"                                       \
+    "adcxq %[lo], %[" #A0 "]\n\t"                                               \
+    "adoxq %[" #H "], %[" #A1 "]\n\t"                                           \
+    "mulxq 8(%[a]), %[lo], %[" #H "]\n\t"                                       \
+    "adcxq %[lo], %[" #A1 "]\n\t"                                               \
+    "adoxq %[" #H "], %[" #A2 "]\n\t"                                           \
+    "mulxq 16(%[a]), %[lo], %[" #H "]\n\t"                                      \
+    "adcxq %[lo], %[" #A2 "]\n\t"                                               \
+    "adoxq %[" #H "], %[" #A3 "]\n\t"                                           \
+    "mulxq 24(%[a]), %[lo], %[" #C "]\n\t"                                      \
+    "adcxq %[lo], %[" #A3 "]\n\t"                                               \
+    "adoxq %%rax, %[" #C "]\n\t"                                                \
+    "adcxq %%rax, %[" #C "]\n\t"                                                \
+    "movq %[" #A0 "], %%rdx\n\t"                                                \
     "imulq %[n0], %%rdx\n\t"                                                    \
     "xorl %%eax, %%eax\n\t"                                                     \
-    "mulxq %[p0], %[lo], %[hi]\n\t"                                             \
-    "adcxq %[lo], %[t0]\n\t"                                                    \
-    "adoxq %[hi], %[t1]\n\t"                                                    \
-    "mulxq %[p1], %[lo], %[hi]\n\t"                                             \
-    "adcxq %[lo], %[t1]\n\t"                                                    \
-    "adoxq %[hi], %[t2]\n\t"                                                    \
-    "mulxq %[p2], %[lo], %[hi]\n\t"                                             \
-    "adcxq %[lo], %[t2]\n\t"                                                    \
-    "adoxq %[hi], %[t3]\n\t"                                                    \
-    "mulxq %[p3], %[lo], %[hi]\n\t"                                             \
-    "adcxq %[lo], %[t3]\n\t"                                                    \
-    "adoxq %%rax, %[hi]\n\t"                                                    \
-    "adcxq %[c], %[hi]\n\t"                                                     \
-    "movq %[t1], %[t0]\n\t"                                                     \
-    "movq %[t2], %[t1]\n\t"                                                     \
-    "movq %[t3], %[t2]\n\t"                                                     \
-    "movq %[hi], %[t3]\n\t"
+    "mulxq %[p0], %[lo], %[" #H "]\n\t"                                         \
+    "adcxq %[lo], %[" #A0 "]\n\t"                                               \
+    "adoxq %[" #H "], %[" #A1 "]\n\t"                                           \
+    "mulxq %[p1], %[lo], %[" #H "]\n\t"                                         \
+    "adcxq %[lo], %[" #A1 "]\n\t"                                               \
+    "adoxq %[" #H "], %[" #A2 "]\n\t"                                           \
+    "mulxq %[p2], %[lo], %[" #H "]\n\t"                                         \
+    "adcxq %[lo], %[" #A2 "]\n\t"                                               \
+    "adoxq %[" #H "], %[" #A3 "]\n\t"                                           \
+    "mulxq %[p3], %[lo], %[" #H "]\n\t"                                         \
+    "adcxq %[lo], %[" #A3 "]\n\t"                                               \
+    "adoxq %%rax, %[" #H "]\n\t"                                                \
+    "adcxq %[" #C "], %[" #H "]\n\t"
 
 /* MULX/ADCX/ADOX Montgomery multiplication; only called when the CPU has
  * BMI2 and ADX (checked with cpuid at run time). Constant time. */
 __attribute__((always_inline)) static inline void fp_mul_adx(fp *r, const fp *a, const fp *b)
 {
-    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, lo, hi, c;
-    __asm__(FP_MULX_ROW(0) FP_MULX_ROW(1) FP_MULX_ROW(2) FP_MULX_ROW(3)
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, c, h, lo;
+    __asm__(FP_MULX_ROW(0, t0, t1, t2, t3, c, h)  /* value in (t1, t2, t3, h) */
+            FP_MULX_ROW(1, t1, t2, t3, h, t0, c)  /* (t2, t3, h, c) */
+            FP_MULX_ROW(2, t2, t3, h, c, t1, t0)  /* (t3, h, c, t0) */
+            FP_MULX_ROW(3, t3, h, c, t0, t2, t1)  /* (h, c, t0, t1) */
             /* conditional final subtraction of p */
+            "movq %[h], %[t2]\n\t"
+            "subq %[p0], %[t2]\n\t"
+            "movq %[c], %[t3]\n\t"
+            "sbbq %[p1], %[t3]\n\t"
             "movq %[t0], %[lo]\n\t"
-            "subq %[p0], %[lo]\n\t"
-            "movq %[t1], %[hi]\n\t"
-            "sbbq %[p1], %[hi]\n\t"
-            "movq %[t2], %[c]\n\t"
-            "sbbq %[p2], %[c]\n\t"
-            "movq %[t3], %%rdx\n\t"
+            "sbbq %[p2], %[lo]\n\t"
+            "movq %[t1], %%rdx\n\t"
             "sbbq %[p3], %%rdx\n\t"
+            "cmovncq %[t2], %[h]\n\t"
+            "cmovncq %[t3], %[c]\n\t"
             "cmovncq %[lo], %[t0]\n\t"
-            "cmovncq %[hi], %[t1]\n\t"
-            "cmovncq %[c], %[t2]\n\t"
-            "cmovncq %%rdx, %[t3]\n\t"
+            "cmovncq %%rdx, %[t1]\n\t"
             : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [lo] "=&r"(lo),
-              [hi] "=&r"(hi), [c] "=&r"(c)
+              [h] "=&r"(h), [c] "=&r"(c)
             : [a] "r"(a->v), [b] "r"(b->v), "m"(*(const uint64_t(*)[4])a->v),
               "m"(*(const uint64_t(*)[4])b->v), [n0] "m"(N0), [p0] "m"(P[0]), [p1] "m"(P[1]),
               [p2] "m"(P[2]), [p3] "m"(P[3])
             : "rax", "rdx", "cc");
-    r->v[0] = t0;
-    r->v[1] = t1;
-    r->v[2] = t2;
-    r->v[3] = t3;
+    r->v[0] = h;
+    r->v[1] = c;
+    r->v[2] = t0;
+    r->v[3] = t1;
 }
 #endif
 

@@ -470,8 +470,178 @@ static inline void fp_add_nr(fp *r, const fp *a, const fp *b)
     }
 }
 
+#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+/* Lazy reduction for Fp2 (MULX/ADX path): the three Karatsuba products are
+ * kept as 512-bit integers and only the two results are reduced. */
+
+/* One row of a 4x4 product: (c0..c4) += a * rdx, c4 enters as zero. */
+#define WIDE_ROW(c0, c1, c2, c3, c4)                                            \
+    "xorl %%eax, %%eax\n\t"                                                     \
+    "mulxq 0(%[a]), %[lo], %[hi]\n\t"                                           \
+    "adcxq %[lo], %[" #c0 "]\n\t"                                               \
+    "adoxq %[hi], %[" #c1 "]\n\t"                                               \
+    "mulxq 8(%[a]), %[lo], %[hi]\n\t"                                           \
+    "adcxq %[lo], %[" #c1 "]\n\t"                                               \
+    "adoxq %[hi], %[" #c2 "]\n\t"                                               \
+    "mulxq 16(%[a]), %[lo], %[hi]\n\t"                                          \
+    "adcxq %[lo], %[" #c2 "]\n\t"                                               \
+    "adoxq %[hi], %[" #c3 "]\n\t"                                               \
+    "mulxq 24(%[a]), %[lo], %[" #c4 "]\n\t"                                     \
+    "adcxq %[lo], %[" #c3 "]\n\t"                                               \
+    "adoxq %%rax, %[" #c4 "]\n\t"                                               \
+    "adcxq %%rax, %[" #c4 "]\n\t"
+
+/* t[0..7] = a * b (plain integers, a, b < 2^256). */
+__attribute__((always_inline)) static inline void int_mul_wide(uint64_t t[8], const uint64_t a[4],
+                                                               const uint64_t b[4])
+{
+    uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4, lo, hi;
+    __asm__("movq 0(%[b]), %%rdx\n\t" WIDE_ROW(c0, c1, c2, c3, c4)
+            "movq %[c0], 0(%[t])\n\t"
+            "xorl %k[c0], %k[c0]\n\t"
+            "movq 8(%[b]), %%rdx\n\t" WIDE_ROW(c1, c2, c3, c4, c0)
+            "movq %[c1], 8(%[t])\n\t"
+            "xorl %k[c1], %k[c1]\n\t"
+            "movq 16(%[b]), %%rdx\n\t" WIDE_ROW(c2, c3, c4, c0, c1)
+            "movq %[c2], 16(%[t])\n\t"
+            "xorl %k[c2], %k[c2]\n\t"
+            "movq 24(%[b]), %%rdx\n\t" WIDE_ROW(c3, c4, c0, c1, c2)
+            "movq %[c3], 24(%[t])\n\t"
+            "movq %[c4], 32(%[t])\n\t"
+            "movq %[c0], 40(%[t])\n\t"
+            "movq %[c1], 48(%[t])\n\t"
+            "movq %[c2], 56(%[t])\n\t"
+            : [c0] "+&r"(c0), [c1] "+&r"(c1), [c2] "+&r"(c2), [c3] "+&r"(c3), [c4] "=&r"(c4),
+              [lo] "=&r"(lo), [hi] "=&r"(hi), "=m"(*(uint64_t(*)[8])t)
+            : [a] "r"(a), [b] "r"(b), [t] "r"(t), "m"(*(const uint64_t(*)[4])a),
+              "m"(*(const uint64_t(*)[4])b)
+            : "rax", "rdx", "cc");
+}
+
+#define REDC_ROUND(t0, t1, t2, t3)                                              \
+    "movq %[" #t0 "], %%rdx\n\t"                                                \
+    "imulq %[n0], %%rdx\n\t"                                                    \
+    "xorl %%eax, %%eax\n\t"                                                     \
+    "mulxq %[p0], %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], %[" #t0 "]\n\t"                                               \
+    "adoxq %[hi], %[" #t1 "]\n\t"                                               \
+    "mulxq %[p1], %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], %[" #t1 "]\n\t"                                               \
+    "adoxq %[hi], %[" #t2 "]\n\t"                                               \
+    "mulxq %[p2], %[lo], %[hi]\n\t"                                             \
+    "adcxq %[lo], %[" #t2 "]\n\t"                                               \
+    "adoxq %[hi], %[" #t3 "]\n\t"                                               \
+    "mulxq %[p3], %[lo], %[" #t0 "]\n\t"                                        \
+    "adcxq %[lo], %[" #t3 "]\n\t"                                               \
+    "adoxq %%rax, %[" #t0 "]\n\t"                                               \
+    "adcxq %%rax, %[" #t0 "]\n\t"
+
+/* r = t * 2^-256 mod p for t < p * 2^256, fully reduced. */
+__attribute__((always_inline)) static inline void fp_redc(fp *r, const uint64_t t[8])
+{
+    uint64_t t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3], lo, hi, s2, s3;
+    __asm__(REDC_ROUND(t0, t1, t2, t3) REDC_ROUND(t1, t2, t3, t0) REDC_ROUND(t2, t3, t0, t1)
+                REDC_ROUND(t3, t0, t1, t2)
+            /* value now in (t0, t1, t2, t3); add the high half */
+            "addq 32(%[t]), %[t0]\n\t"
+            "adcq 40(%[t]), %[t1]\n\t"
+            "adcq 48(%[t]), %[t2]\n\t"
+            "adcq 56(%[t]), %[t3]\n\t"
+            "movq %[t0], %[lo]\n\t"
+            "subq %[p0], %[lo]\n\t"
+            "movq %[t1], %[hi]\n\t"
+            "sbbq %[p1], %[hi]\n\t"
+            "movq %[t2], %[s2]\n\t"
+            "sbbq %[p2], %[s2]\n\t"
+            "movq %[t3], %[s3]\n\t"
+            "sbbq %[p3], %[s3]\n\t"
+            "cmovncq %[lo], %[t0]\n\t"
+            "cmovncq %[hi], %[t1]\n\t"
+            "cmovncq %[s2], %[t2]\n\t"
+            "cmovncq %[s3], %[t3]\n\t"
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [lo] "=&r"(lo),
+              [hi] "=&r"(hi), [s2] "=&r"(s2), [s3] "=&r"(s3)
+            : [t] "r"(t), "m"(*(const uint64_t(*)[8])t), [n0] "m"(N0), [p0] "m"(P[0]),
+              [p1] "m"(P[1]), [p2] "m"(P[2]), [p3] "m"(P[3])
+            : "rax", "rdx", "cc");
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+
+/* From T = (t0, t1, t2) (three 512-bit products, 24 limbs) computes
+ * C = (c0, c1) with c0 = t0 - t1 (+ p*2^256 when negative) and
+ * c1 = t2 - t0 - t1, both in [0, p*2^256). */
+__attribute__((always_inline)) static inline void fp2_lazy_combine(uint64_t C[16], const uint64_t T[24])
+{
+    uint64_t r0, r1, r2, r3, r4, r5, r6, r7, m;
+    __asm__("movq 128(%[T]), %[r0]\n\t" "subq 0(%[T]), %[r0]\n\t"
+            "movq 136(%[T]), %[r1]\n\t" "sbbq 8(%[T]), %[r1]\n\t"
+            "movq 144(%[T]), %[r2]\n\t" "sbbq 16(%[T]), %[r2]\n\t"
+            "movq 152(%[T]), %[r3]\n\t" "sbbq 24(%[T]), %[r3]\n\t"
+            "movq 160(%[T]), %[r4]\n\t" "sbbq 32(%[T]), %[r4]\n\t"
+            "movq 168(%[T]), %[r5]\n\t" "sbbq 40(%[T]), %[r5]\n\t"
+            "movq 176(%[T]), %[r6]\n\t" "sbbq 48(%[T]), %[r6]\n\t"
+            "movq 184(%[T]), %[r7]\n\t" "sbbq 56(%[T]), %[r7]\n\t"
+            "subq 64(%[T]), %[r0]\n\t" "sbbq 72(%[T]), %[r1]\n\t"
+            "sbbq 80(%[T]), %[r2]\n\t" "sbbq 88(%[T]), %[r3]\n\t"
+            "sbbq 96(%[T]), %[r4]\n\t" "sbbq 104(%[T]), %[r5]\n\t"
+            "sbbq 112(%[T]), %[r6]\n\t" "sbbq 120(%[T]), %[r7]\n\t"
+            "movq %[r0], 64(%[C])\n\t" "movq %[r1], 72(%[C])\n\t"
+            "movq %[r2], 80(%[C])\n\t" "movq %[r3], 88(%[C])\n\t"
+            "movq %[r4], 96(%[C])\n\t" "movq %[r5], 104(%[C])\n\t"
+            "movq %[r6], 112(%[C])\n\t" "movq %[r7], 120(%[C])\n\t"
+            "movq 0(%[T]), %[r0]\n\t" "subq 64(%[T]), %[r0]\n\t"
+            "movq 8(%[T]), %[r1]\n\t" "sbbq 72(%[T]), %[r1]\n\t"
+            "movq 16(%[T]), %[r2]\n\t" "sbbq 80(%[T]), %[r2]\n\t"
+            "movq 24(%[T]), %[r3]\n\t" "sbbq 88(%[T]), %[r3]\n\t"
+            "movq 32(%[T]), %[r4]\n\t" "sbbq 96(%[T]), %[r4]\n\t"
+            "movq 40(%[T]), %[r5]\n\t" "sbbq 104(%[T]), %[r5]\n\t"
+            "movq 48(%[T]), %[r6]\n\t" "sbbq 112(%[T]), %[r6]\n\t"
+            "movq 56(%[T]), %[r7]\n\t" "sbbq 120(%[T]), %[r7]\n\t"
+            "sbbq %[m], %[m]\n\t"
+            "movq %[r0], 0(%[C])\n\t" "movq %[r1], 8(%[C])\n\t"
+            "movq %[r2], 16(%[C])\n\t" "movq %[r3], 24(%[C])\n\t"
+            "movq %[p0], %[r0]\n\t" "andq %[m], %[r0]\n\t"
+            "movq %[p1], %[r1]\n\t" "andq %[m], %[r1]\n\t"
+            "movq %[p2], %[r2]\n\t" "andq %[m], %[r2]\n\t"
+            "movq %[p3], %[r3]\n\t" "andq %[m], %[r3]\n\t"
+            "addq %[r0], %[r4]\n\t" "adcq %[r1], %[r5]\n\t"
+            "adcq %[r2], %[r6]\n\t" "adcq %[r3], %[r7]\n\t"
+            "movq %[r4], 32(%[C])\n\t" "movq %[r5], 40(%[C])\n\t"
+            "movq %[r6], 48(%[C])\n\t" "movq %[r7], 56(%[C])\n\t"
+            : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4),
+              [r5] "=&r"(r5), [r6] "=&r"(r6), [r7] "=&r"(r7), [m] "=&r"(m),
+              "=m"(*(uint64_t(*)[16])C)
+            : [T] "r"(T), [C] "r"(C), "m"(*(const uint64_t(*)[24])T), [p0] "m"(P[0]),
+              [p1] "m"(P[1]), [p2] "m"(P[2]), [p3] "m"(P[3])
+            : "cc");
+}
+
+static inline void fp2_mul_lazy(fp2 *r, const fp2 *x, const fp2 *y)
+{
+    uint64_t T[24], C[16];
+    fp sa, sb;
+    int_mul_wide(T, x->a.v, y->a.v);
+    int_mul_wide(T + 8, x->b.v, y->b.v);
+    fp_add_nr(&sa, &x->a, &x->b);
+    fp_add_nr(&sb, &y->a, &y->b);
+    int_mul_wide(T + 16, sa.v, sb.v);
+    fp2_lazy_combine(C, T);
+    fp_redc(&r->a, C);
+    fp_redc(&r->b, C + 8);
+}
+#endif
+
 static inline void fp2_mul(fp2 *r, const fp2 *x, const fp2 *y)
 {
+#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM) && !defined(AVSKEY_NO_LAZY)
+    if (avskey_bn254_use_adx > 0) {
+        fp2_mul_lazy(r, x, y);
+        return;
+    }
+#endif
     fp t0, t1, s0, s1;
     fp_mul(&t0, &x->a, &y->a);
     fp_mul(&t1, &x->b, &y->b);

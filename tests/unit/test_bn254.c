@@ -91,6 +91,12 @@ TEST(bn254_fp_adx_vs_portable)
         avskey_bn254_use_adx = 1;
         avskey_bn254_test_fp_mul(r2, a, b);
         bad += memcmp(r1, r2, 32) != 0;
+        /* squaring: dedicated asm vs portable a*a */
+        avskey_bn254_use_adx = 0;
+        avskey_bn254_test_fp_sqr(r1, a);
+        avskey_bn254_use_adx = 1;
+        avskey_bn254_test_fp_sqr(r2, a);
+        bad += memcmp(r1, r2, 32) != 0;
     }
     CHECK(bad == 0);
     /* Fp2 products (lazy reduction on the ADX path) */

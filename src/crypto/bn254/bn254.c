@@ -1214,3 +1214,12 @@ int avskey_bn254_test_g2_subgroup(const avskey_bn254_g2 *p, int *slow)
     *slow = g2_in_subgroup_slow(&a);
     return g2_in_subgroup_int(&a);
 }
+
+void avskey_bn254_test_fp_sqr(uint64_t r[4], const uint64_t a[4])
+{
+    fp x;
+    ensure_init();
+    fp_from_int(&x, a);
+    fp_sqr(&x, &x);
+    fp_to_int(r, &x);
+}

@@ -182,7 +182,7 @@ __attribute__((always_inline)) static inline void fp_mul(fp *r, const fp *a, con
     fp_mul_port(r, a, b);
 }
 
-static inline void fp_sqr(fp *r, const fp *a) { fp_mul(r, a, a); }
+static inline void fp_sqr(fp *r, const fp *a);
 
 static inline void fp_add_c(fp *r, const fp *a, const fp *b)
 {
@@ -619,6 +619,69 @@ __attribute__((always_inline)) static inline void fp2_lazy_combine(uint64_t C[16
             : "cc");
 }
 
+/* t[0..7] = a^2: six cross products on two carry chains, doubled, then
+ * the four squares. */
+__attribute__((always_inline)) static inline void int_sqr_wide(uint64_t t[8], const uint64_t a[4])
+{
+    uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
+    __asm__("xorl %%eax, %%eax\n\t"
+            "movq 0(%[a]), %%rdx\n\t"
+            "mulxq 8(%[a]), %[t1], %[t2]\n\t"
+            "mulxq 16(%[a]), %[lo], %[t3]\n\t"
+            "adcxq %[lo], %[t2]\n\t"
+            "mulxq 24(%[a]), %[lo], %[t4]\n\t"
+            "adcxq %[lo], %[t3]\n\t"
+            "movq 8(%[a]), %%rdx\n\t"
+            "mulxq 16(%[a]), %[lo], %[hi]\n\t"
+            "adoxq %[lo], %[t3]\n\t"
+            "adcxq %[hi], %[t4]\n\t"
+            "mulxq 24(%[a]), %[lo], %[t5]\n\t"
+            "adoxq %[lo], %[t4]\n\t"
+            "adcxq %%rax, %[t5]\n\t"
+            "movq 16(%[a]), %%rdx\n\t"
+            "mulxq 24(%[a]), %[lo], %[t6]\n\t"
+            "adoxq %[lo], %[t5]\n\t"
+            "adcxq %%rax, %[t6]\n\t"
+            "adoxq %%rax, %[t6]\n\t"
+            /* double the cross products into t1..t7 */
+            "xorl %k[t7], %k[t7]\n\t"
+            "addq %[t1], %[t1]\n\t"
+            "adcq %[t2], %[t2]\n\t"
+            "adcq %[t3], %[t3]\n\t"
+            "adcq %[t4], %[t4]\n\t"
+            "adcq %[t5], %[t5]\n\t"
+            "adcq %[t6], %[t6]\n\t"
+            "adcq %[t7], %[t7]\n\t"
+            /* add the squares a_i^2 at limbs 2i, 2i+1 */
+            "movq 0(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[t0], %[hi]\n\t"
+            "addq %[hi], %[t1]\n\t"
+            "movq 8(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[lo], %[hi]\n\t"
+            "adcq %[lo], %[t2]\n\t"
+            "adcq %[hi], %[t3]\n\t"
+            "movq 16(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[lo], %[hi]\n\t"
+            "adcq %[lo], %[t4]\n\t"
+            "adcq %[hi], %[t5]\n\t"
+            "movq 24(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[lo], %[hi]\n\t"
+            "adcq %[lo], %[t6]\n\t"
+            "adcq %[hi], %[t7]\n\t"
+            : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
+              [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
+            : [a] "r"(a), "m"(*(const uint64_t(*)[4])a)
+            : "rax", "rdx", "cc");
+    t[0] = t0;
+    t[1] = t1;
+    t[2] = t2;
+    t[3] = t3;
+    t[4] = t4;
+    t[5] = t5;
+    t[6] = t6;
+    t[7] = t7;
+}
+
 static inline void fp2_mul_lazy(fp2 *r, const fp2 *x, const fp2 *y)
 {
     uint64_t T[24], C[16];
@@ -633,6 +696,19 @@ static inline void fp2_mul_lazy(fp2 *r, const fp2 *x, const fp2 *y)
     fp_redc(&r->b, C + 8);
 }
 #endif
+
+static inline void fp_sqr(fp *r, const fp *a)
+{
+#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM) && !defined(AVSKEY_NO_LAZY)
+    if (avskey_bn254_use_adx > 0) {
+        uint64_t t[8];
+        int_sqr_wide(t, a->v);
+        fp_redc(r, t);
+        return;
+    }
+#endif
+    fp_mul(r, a, a);
+}
 
 static inline void fp2_mul(fp2 *r, const fp2 *x, const fp2 *y)
 {

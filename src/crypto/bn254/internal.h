@@ -21,6 +21,7 @@ int avskey_bn254_cpu_has_adx(void);
 
 /* Test hooks (plain integers, little-endian limbs, canonical < p). */
 void avskey_bn254_test_fp_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
+void avskey_bn254_test_fp_sqr(uint64_t r[4], const uint64_t a[4]);
 void avskey_bn254_test_fp_inv(uint64_t r[4], const uint64_t a[4]);
 int avskey_bn254_test_fp_sqrt(uint64_t r[4], const uint64_t a[4]);
 /* Fp12: 1 when the cyclotomic square of x^((p^6-1)(p^2+1)) equals its

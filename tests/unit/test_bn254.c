@@ -509,3 +509,60 @@ TEST(bn254_g2_subgroup)
     }
     CHECK(in == 20 && out == 40);
 }
+
+/* Random and mutated encodings: every decoder either refuses or returns a
+ * point that re-encodes to the same bytes (run under ASan in make check). */
+TEST(bn254_decoders_random)
+{
+    avskey_bn254_g1 g, a;
+    avskey_bn254_g2 q, b;
+    avskey_bn254_fr k;
+    uint8_t in[128], out[128];
+    int acc1 = 0, acc2 = 0;
+    avskey_bn254_g1_generator(&g);
+    avskey_bn254_g2_generator(&q);
+    for (int i = 0; i < 3000; i++) {
+        /* half random bytes, half valid encodings with one bit flipped */
+        int mutate = i & 1;
+        for (int j = 0; j < 128; j++) in[j] = (uint8_t)rnd64();
+        if (mutate) {
+            rnd_fr(&k);
+            avskey_bn254_g1_mul(&a, &g, &k);
+            if (i % 4 == 1) avskey_bn254_g1_to_xy(in, &a);
+            else avskey_bn254_g1_compress(in, &a);
+            in[rnd64() % (i % 4 == 1 ? 64 : 32)] ^= (uint8_t)(1u << (rnd64() % 8));
+        }
+        if (avskey_bn254_g1_from_xy_var(&a, in, 1)) {
+            avskey_bn254_g1_to_xy(out, &a);
+            CHECK(memcmp(in, out, 64) == 0);
+            acc1++;
+        }
+        if (avskey_bn254_g1_decompress_var(&a, in, 1)) {
+            avskey_bn254_g1_compress(out, &a);
+            CHECK(memcmp(in, out, 32) == 0);
+            acc1++;
+        }
+        if (i % 10 == 0) { /* G2 decoders are slower (subgroup test) */
+            if (mutate) {
+                rnd_fr(&k);
+                avskey_bn254_g2_mul(&b, &q, &k);
+                if (i % 20 == 0) avskey_bn254_g2_to_raw(in, &b);
+                else avskey_bn254_g2_compress(in, &b);
+                in[rnd64() % 64] ^= (uint8_t)(1u << (rnd64() % 8));
+            }
+            if (avskey_bn254_g2_from_raw_var(&b, in, 1)) {
+                avskey_bn254_g2_to_raw(out, &b);
+                CHECK(memcmp(in, out, 128) == 0);
+                acc2++;
+            }
+            if (avskey_bn254_g2_decompress_var(&b, in, 1)) {
+                avskey_bn254_g2_compress(out, &b);
+                CHECK(memcmp(in, out, 64) == 0);
+                acc2++;
+            }
+        }
+    }
+    /* some flipped compressed G1 encodings still decode (another x) */
+    CHECK(acc1 > 0);
+    (void)acc2;
+}

@@ -129,6 +129,15 @@ AVSKEY_WUR int avskey_bn254_g2_from_raw_var(avskey_bn254_g2 *out, const uint8_t 
  * Out: xa0, xa1, ya0, ya1. In: p. */
 void avskey_bn254_g2_to_coords(uint8_t xa0[32], uint8_t xa1[32], uint8_t ya0[32],
                                uint8_t ya1[32], const avskey_bn254_g2 *p);
+/* eigensdk serializeG2 order: X.A0||X.A1||Y.A0||Y.A1 (128 bytes, each
+ * big-endian); infinity is all zeros. Constant time. Out: out. In: p. */
+void avskey_bn254_g2_to_eigensdk(uint8_t out[128], const avskey_bn254_g2 *p);
+/* Parses the eigensdk order with the checks of avskey_bn254_g2_from_raw_var.
+ * Returns: 1 on success, 0 otherwise (nothing written).
+ * Out: out. In: in, allow_inf. */
+AVSKEY_WUR int avskey_bn254_g2_from_eigensdk_var(avskey_bn254_g2 *out, const uint8_t in[128],
+                                                 int allow_inf);
+
 /* gnark compressed G2: X.A1||X.A0 (64 bytes), flags in the top two bits of
  * byte 0 as for G1, "largest" per gnark E2 (by A1, or A0 when A1 == 0).
  * Out: out. In: p. */

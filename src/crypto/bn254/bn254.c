@@ -873,6 +873,21 @@ int avskey_bn254_g2_from_raw_var(avskey_bn254_g2 *out, const uint8_t in[128], in
     return 1;
 }
 
+void avskey_bn254_g2_to_eigensdk(uint8_t out[128], const avskey_bn254_g2 *p)
+{
+    g2_affine_be(out, out + 32, out + 64, out + 96, p);
+}
+
+int avskey_bn254_g2_from_eigensdk_var(avskey_bn254_g2 *out, const uint8_t in[128], int allow_inf)
+{
+    uint8_t raw[128];
+    memcpy(raw, in + 32, 32);
+    memcpy(raw + 32, in, 32);
+    memcpy(raw + 64, in + 96, 32);
+    memcpy(raw + 96, in + 64, 32);
+    return avskey_bn254_g2_from_raw_var(out, raw, allow_inf);
+}
+
 void avskey_bn254_g2_compress(uint8_t out[64], const avskey_bn254_g2 *p)
 {
     g2p a;

@@ -163,6 +163,27 @@ void avskey_bn254_pairing_var(avskey_bn254_gt *out, const avskey_bn254_g1 *p,
  * In: p[n], q[n] (already validated points). */
 AVSKEY_WUR int avskey_bn254_pairing_check_var(const avskey_bn254_g1 *p,
                                               const avskey_bn254_g2 *q, size_t n);
+/* Precomputed Miller-loop lines of a fixed G2 point (88 lines of three Fp2
+ * coefficients; about 17 KiB). */
+typedef struct avskey_bn254_g2_prepared { uint64_t opaque[88 * 24 + 1]; } avskey_bn254_g2_prepared;
+
+/* Out: out the line coefficients of q (public, already validated; infinity
+ * allowed). Variable time. In: q. */
+void avskey_bn254_g2_prepare(avskey_bn254_g2_prepared *out, const avskey_bn254_g2 *q);
+
+/* Returns: the prepared lines of the G2 generator, computed once on first
+ *   use (thread-safe); owned by the library. */
+const avskey_bn254_g2_prepared *avskey_bn254_g2_generator_prepared(void);
+
+/* Returns: 1 if prod e(p[i], q[i]) * prod e(pp[j], qp[j]) == 1 with one
+ *   shared Miller loop and one final exponentiation, else 0. Pairs with an
+ *   infinity are skipped. In: p[n], q[n], pp[np], qp[np]. */
+AVSKEY_WUR int avskey_bn254_pairing_check_prepared_var(const avskey_bn254_g1 *p,
+                                                       const avskey_bn254_g2 *q, size_t n,
+                                                       const avskey_bn254_g1 *pp,
+                                                       const avskey_bn254_g2_prepared *qp,
+                                                       size_t np);
+
 /* Returns: 1 if a == b. In: a, b. */
 int avskey_bn254_gt_eq_var(const avskey_bn254_gt *a, const avskey_bn254_gt *b);
 /* Returns: 1 if a is the identity. In: a. */

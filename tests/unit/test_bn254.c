@@ -566,3 +566,52 @@ TEST(bn254_decoders_random)
     CHECK(acc1 > 0);
     (void)acc2;
 }
+
+TEST(bn254_pairing_prepared)
+{
+    static avskey_bn254_g2_prepared prep[3]; /* 17 KiB each: not on the stack */
+    avskey_bn254_g1 g, ps[3], nabp, inf1;
+    avskey_bn254_g2 q, qs[3], inf2;
+    avskey_bn254_fr a, b;
+    avskey_bn254_g1_generator(&g);
+    avskey_bn254_g2_generator(&q);
+    avskey_bn254_g1_infinity(&inf1);
+    avskey_bn254_g2_infinity(&inf2);
+    rnd_fr(&a);
+    rnd_fr(&b);
+    /* e(aP, bQ) * e(-abP, Q) == 1 with either pair prepared */
+    avskey_bn254_g1_mul(&ps[0], &g, &a);
+    avskey_bn254_g2_mul(&qs[0], &q, &b);
+    avskey_bn254_g1_mul(&nabp, &ps[0], &b);
+    avskey_bn254_g1_neg(&nabp, &nabp);
+    avskey_bn254_g2_prepare(&prep[0], &qs[0]);
+    CHECK(avskey_bn254_pairing_check_prepared_var(&nabp, &q, 1, &ps[0], &prep[0], 1));
+    CHECK(avskey_bn254_pairing_check_prepared_var(ps, qs, 1, &nabp,
+                                                  avskey_bn254_g2_generator_prepared(), 1));
+    CHECK(!avskey_bn254_pairing_check_prepared_var(ps, qs, 1, &ps[0],
+                                                   avskey_bn254_g2_generator_prepared(), 1));
+    /* only prepared pairs, more than one chunk with the unprepared ones */
+    avskey_bn254_g2_prepare(&prep[1], &q);
+    avskey_bn254_g2_prepare(&prep[2], &inf2); /* contributes 1 */
+    avskey_bn254_g1 pp[3] = {ps[0], nabp, g};
+    CHECK(avskey_bn254_pairing_check_prepared_var(NULL, NULL, 0, pp, prep, 3));
+    pp[2] = inf1;
+    CHECK(avskey_bn254_pairing_check_prepared_var(NULL, NULL, 0, pp, prep, 3));
+    /* unprepared: e(P,Q) e(P,Q) e(P,-Q) [O skipped] = e(P,Q);
+     * prepared: e(P,-Q) e(aP,bQ) e(-abP,Q) = e(P,Q)^-1 */
+    avskey_bn254_g1 p4[4] = {g, g, g, inf1};
+    avskey_bn254_g2 q4[4] = {q, q, q, q};
+    avskey_bn254_g2_neg(&q4[2], &q);
+    static avskey_bn254_g2_prepared prep2[3];
+    avskey_bn254_g2 nq;
+    avskey_bn254_g2_neg(&nq, &q);
+    avskey_bn254_g2_prepare(&prep2[0], &nq);
+    avskey_bn254_g2_prepare(&prep2[1], &qs[0]);
+    avskey_bn254_g2_prepare(&prep2[2], &q);
+    pp[0] = g;
+    pp[1] = ps[0];
+    pp[2] = nabp;
+    CHECK(avskey_bn254_pairing_check_prepared_var(p4, q4, 4, pp, prep2, 3));
+    pp[0] = nabp;
+    CHECK(!avskey_bn254_pairing_check_prepared_var(p4, q4, 4, pp, prep2, 3));
+}

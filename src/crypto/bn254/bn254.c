@@ -15,6 +15,8 @@
 
 #include "field_impl.h"
 
+#include <pthread.h>
+
 /* ---- curve constants ------------------------------------------------------ */
 
 static inline void fp_set_one(fp *r) { *r = FP_ONE; }
@@ -334,18 +336,33 @@ static inline void fp2_half(fp2 *r, const fp2 *a)
     fp_half(&r->b, &a->b);
 }
 
+/* A Miller line l0 + l1 w + l3 w^3 before evaluation at P:
+ * l0 = c0 * yP, l1 = c1 * xP, l3 = c3. */
 typedef struct {
-    fp nyp, xp3;   /* -yP and 3xP */
-    fp yp, nxp;    /* yP and -xP */
-    fp2 xq, yq;    /* Q affine */
+    fp2 c0, c1, c3;
+} line_coef;
+
+/* 65 doublings, 21 additions for the non-zero NAF digits, 2 Frobenius lines. */
+#define ATE_NLINES 88
+
+typedef struct {
+    line_coef l[ATE_NLINES];
+    uint64_t n;   /* ATE_NLINES, or 0 for the point at infinity */
+} prepared_lines;
+
+typedef struct {
+    fp xp, yp;               /* P affine */
+    fp2 xq, yq;              /* Q affine (unused with pre) */
     g2p T;
+    const line_coef *pre;    /* precomputed lines, or NULL */
 } miller_pair;
 
-/* Doubling step: T = 2T, line = l0 + l1 w + l3 w^3 evaluated at P. */
-static void line_dbl(fp2 *l0, fp2 *l1, fp2 *l3, miller_pair *m)
+/* Doubling step: T = 2T and its tangent line (D-twist, homogeneous
+ * coordinates; the line is scaled by -2YZ, an Fp2 factor that the final
+ * exponentiation removes). */
+static void line_dbl(line_coef *c, g2p *T)
 {
-    g2p *T = &m->T;
-    fp2 A, B, C, E, F, G, H, t, X2;
+    fp2 A, B, C, E, F, G, H, t;
     fp2_mul(&A, &T->X, &T->Y);
     fp2_half(&A, &A);
     fp2_sqr(&B, &T->Y);
@@ -359,10 +376,11 @@ static void line_dbl(fp2 *l0, fp2 *l1, fp2 *l3, miller_pair *m)
     fp2_sqr(&H, &H);
     fp2_sub(&H, &H, &B);
     fp2_sub(&H, &H, &C);
-    fp2_sqr(&X2, &T->X);
-    fp2_mul_fp(l0, &H, &m->nyp);
-    fp2_mul_fp(l1, &X2, &m->xp3);
-    fp2_sub(l3, &E, &B);
+    fp2_sqr(&t, &T->X);
+    fp2_dbl(&c->c1, &t);
+    fp2_add(&c->c1, &c->c1, &t); /* 3X^2 */
+    fp2_neg(&c->c0, &H);         /* -H */
+    fp2_sub(&c->c3, &E, &B);
     fp2_sub(&t, &B, &F);
     fp2_mul(&T->X, &A, &t);
     fp2_sqr(&t, &E);
@@ -373,10 +391,9 @@ static void line_dbl(fp2 *l0, fp2 *l1, fp2 *l3, miller_pair *m)
     fp2_mul(&T->Z, &B, &H);
 }
 
-/* Addition step: T = T + (xq, yq). */
-static void line_add(fp2 *l0, fp2 *l1, fp2 *l3, miller_pair *m, const fp2 *xq, const fp2 *yq)
+/* Addition step: T = T + (xq, yq) and the chord (scaled by lambda). */
+static void line_add(line_coef *c, g2p *T, const fp2 *xq, const fp2 *yq)
 {
-    g2p *T = &m->T;
     fp2 th, la, C, D, E, F, G, H, t;
     fp2_mul(&t, yq, &T->Z);
     fp2_sub(&th, &T->Y, &t);
@@ -396,11 +413,11 @@ static void line_add(fp2 *l0, fp2 *l1, fp2 *l3, miller_pair *m, const fp2 *xq, c
     fp2_mul(&C, &T->Y, &E);
     fp2_sub(&T->Y, &t, &C);
     fp2_mul(&T->Z, &T->Z, &E);
-    fp2_mul_fp(l0, &la, &m->yp);
-    fp2_mul_fp(l1, &th, &m->nxp);
+    c->c0 = la;
+    fp2_neg(&c->c1, &th);
     fp2_mul(&t, &th, xq);
     fp2_mul(&C, &la, yq);
-    fp2_sub(l3, &t, &C);
+    fp2_sub(&c->c3, &t, &C);
 }
 
 /* NAF of 6u+2, most significant digit first (66 digits). */
@@ -411,42 +428,95 @@ static const signed char ATE_NAF[66] = {
 
 #define MILLER_CHUNK 4
 
+/* The line schedule of the optimal ate loop for one Q (affine, not
+ * infinity): calls emit(ctx, line) ATE_NLINES times, in loop order. Used
+ * both to evaluate on the fly and to precompute. */
+static void ate_step_dbl(line_coef *c, g2p *T) { line_dbl(c, T); }
+
+static void ate_step_add(line_coef *c, g2p *T, const fp2 *xq, const fp2 *yq, int digit)
+{
+    fp2 ny;
+    if (digit == 1) {
+        line_add(c, T, xq, yq);
+    } else {
+        fp2_neg(&ny, yq);
+        line_add(c, T, xq, &ny);
+    }
+}
+
+/* Q1 = pi(Q), Q2 = -pi^2(Q) on the twist: the two correction lines. */
+static void ate_frob_lines(line_coef *c1, line_coef *c2, g2p *T, const fp2 *xq, const fp2 *yq)
+{
+    fp2 x1, y1;
+    fp2_conj(&x1, xq);
+    fp2_mul(&x1, &x1, &GAMMA1[2]);
+    fp2_conj(&y1, yq);
+    fp2_mul(&y1, &y1, &GAMMA1[3]);
+    line_add(c1, T, &x1, &y1);
+    fp2_mul_fp(&x1, xq, &GAMMA2[2]);
+    fp2_mul_fp(&y1, yq, &GAMMA2[3]);
+    fp2_neg(&y1, &y1);
+    line_add(c2, T, &x1, &y1);
+}
+
+static void prepare_lines(prepared_lines *pl, const fp2 *xq, const fp2 *yq)
+{
+    g2p T;
+    size_t k = 0;
+    g2_from_affine(&T, xq, yq);
+    for (int i = 1; i < 66; i++) {
+        ate_step_dbl(&pl->l[k++], &T);
+        if (ATE_NAF[i]) ate_step_add(&pl->l[k++], &T, xq, yq, ATE_NAF[i]);
+    }
+    ate_frob_lines(&pl->l[k], &pl->l[k + 1], &T, xq, yq);
+    pl->n = ATE_NLINES;
+}
+
+static inline void mul_by_line(fp12 *acc, const line_coef *c, const miller_pair *m)
+{
+    fp2 l0, l1;
+    fp2_mul_fp(&l0, &c->c0, &m->yp);
+    fp2_mul_fp(&l1, &c->c1, &m->xp);
+    fp12_mul_line(acc, acc, &l0, &l1, &c->c3);
+}
+
 /* f *= prod over pairs of the Miller function f_{6u+2,Q}(P) with the two
- * Frobenius correction lines. Pairs are affine and not at infinity. */
+ * Frobenius correction lines. Pairs are affine and not at infinity; a pair
+ * with pre != NULL takes its lines from the precomputed table. */
 static void miller_loop(fp12 *f, miller_pair *m, size_t n)
 {
     fp12 acc;
-    fp2 l0, l1, l3, nyq, x1, y1;
+    line_coef c, c2;
+    size_t k = 0;
     fp12_set_one(&acc);
-    for (size_t j = 0; j < n; j++) g2_from_affine(&m[j].T, &m[j].xq, &m[j].yq);
+    for (size_t j = 0; j < n; j++)
+        if (!m[j].pre) g2_from_affine(&m[j].T, &m[j].xq, &m[j].yq);
     for (int i = 1; i < 66; i++) {
         if (i > 1) fp12_sqr(&acc, &acc);
         for (size_t j = 0; j < n; j++) {
-            line_dbl(&l0, &l1, &l3, &m[j]);
-            fp12_mul_line(&acc, &acc, &l0, &l1, &l3);
-            if (ATE_NAF[i] == 1) {
-                line_add(&l0, &l1, &l3, &m[j], &m[j].xq, &m[j].yq);
-                fp12_mul_line(&acc, &acc, &l0, &l1, &l3);
-            } else if (ATE_NAF[i] == -1) {
-                fp2_neg(&nyq, &m[j].yq);
-                line_add(&l0, &l1, &l3, &m[j], &m[j].xq, &nyq);
-                fp12_mul_line(&acc, &acc, &l0, &l1, &l3);
+            if (m[j].pre) {
+                mul_by_line(&acc, &m[j].pre[k], &m[j]);
+                if (ATE_NAF[i]) mul_by_line(&acc, &m[j].pre[k + 1], &m[j]);
+                continue;
+            }
+            ate_step_dbl(&c, &m[j].T);
+            mul_by_line(&acc, &c, &m[j]);
+            if (ATE_NAF[i]) {
+                ate_step_add(&c, &m[j].T, &m[j].xq, &m[j].yq, ATE_NAF[i]);
+                mul_by_line(&acc, &c, &m[j]);
             }
         }
+        k += ATE_NAF[i] ? 2 : 1;
     }
     for (size_t j = 0; j < n; j++) {
-        /* Q1 = pi(Q), Q2 = -pi^2(Q) on the twist */
-        fp2_conj(&x1, &m[j].xq);
-        fp2_mul(&x1, &x1, &GAMMA1[2]);
-        fp2_conj(&y1, &m[j].yq);
-        fp2_mul(&y1, &y1, &GAMMA1[3]);
-        line_add(&l0, &l1, &l3, &m[j], &x1, &y1);
-        fp12_mul_line(&acc, &acc, &l0, &l1, &l3);
-        fp2_mul_fp(&x1, &m[j].xq, &GAMMA2[2]);
-        fp2_mul_fp(&y1, &m[j].yq, &GAMMA2[3]);
-        fp2_neg(&y1, &y1);
-        line_add(&l0, &l1, &l3, &m[j], &x1, &y1);
-        fp12_mul_line(&acc, &acc, &l0, &l1, &l3);
+        if (m[j].pre) {
+            mul_by_line(&acc, &m[j].pre[k], &m[j]);
+            mul_by_line(&acc, &m[j].pre[k + 1], &m[j]);
+            continue;
+        }
+        ate_frob_lines(&c, &c2, &m[j].T, &m[j].xq, &m[j].yq);
+        mul_by_line(&acc, &c, &m[j]);
+        mul_by_line(&acc, &c2, &m[j]);
     }
     fp12_mul(f, f, &acc);
 }
@@ -950,27 +1020,30 @@ int avskey_bn254_g2_in_subgroup_var(const avskey_bn254_g2 *p)
 
 /* ---- public API: pairing ----------------------------------------------------------- */
 
-/* Multi-Miller loop over n pairs (infinity skipped), chunked so the state
- * lives on the stack. */
-static void miller_multi(fp12 *f, const avskey_bn254_g1 *p, const avskey_bn254_g2 *q, size_t n)
+/* Multi-Miller loop over n pairs (infinity skipped) and np pairs with
+ * precomputed G2 lines, chunked so the state lives on the stack. */
+static void miller_multi(fp12 *f, const avskey_bn254_g1 *p, const avskey_bn254_g2 *q, size_t n,
+                         const avskey_bn254_g1 *pp, const avskey_bn254_g2_prepared *qp, size_t np)
 {
     miller_pair m[MILLER_CHUNK];
     size_t cnt = 0;
     fp12_set_one(f);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n + np; i++) {
         g1p a;
-        g2p b;
-        fp xp, yp;
-        g1_in(&a, &p[i]);
-        g2_in(&b, &q[i]);
-        if (g1_is_inf(&a) || g2_is_inf(&b)) continue;
-        g1_to_affine(&xp, &yp, &a);
-        g2_to_affine(&m[cnt].xq, &m[cnt].yq, &b);
-        m[cnt].yp = yp;
-        fp_neg(&m[cnt].nyp, &yp);
-        fp_neg(&m[cnt].nxp, &xp);
-        fp_dbl(&m[cnt].xp3, &xp);
-        fp_add(&m[cnt].xp3, &m[cnt].xp3, &xp);
+        g1_in(&a, i < n ? &p[i] : &pp[i - n]);
+        if (g1_is_inf(&a)) continue;
+        if (i < n) {
+            g2p b;
+            g2_in(&b, &q[i]);
+            if (g2_is_inf(&b)) continue;
+            g2_to_affine(&m[cnt].xq, &m[cnt].yq, &b);
+            m[cnt].pre = NULL;
+        } else {
+            const prepared_lines *pl = (const prepared_lines *)(const void *)&qp[i - n];
+            if (pl->n != ATE_NLINES) continue; /* infinity */
+            m[cnt].pre = pl->l;
+        }
+        g1_to_affine(&m[cnt].xp, &m[cnt].yp, &a);
         if (++cnt == MILLER_CHUNK) {
             miller_loop(f, m, cnt);
             cnt = 0;
@@ -979,12 +1052,55 @@ static void miller_multi(fp12 *f, const avskey_bn254_g1 *p, const avskey_bn254_g
     if (cnt) miller_loop(f, m, cnt);
 }
 
+_Static_assert(sizeof(avskey_bn254_g2_prepared) >= sizeof(prepared_lines), "prepared size");
+_Static_assert(_Alignof(avskey_bn254_g2_prepared) >= _Alignof(prepared_lines), "prepared align");
+
+void avskey_bn254_g2_prepare(avskey_bn254_g2_prepared *out, const avskey_bn254_g2 *q)
+{
+    prepared_lines *pl = (prepared_lines *)(void *)out;
+    g2p b;
+    fp2 x, y;
+    ensure_init();
+    memset(out, 0, sizeof *out);
+    g2_in(&b, q);
+    if (g2_is_inf(&b)) return; /* n = 0: the pair contributes 1 */
+    g2_to_affine(&x, &y, &b);
+    prepare_lines(pl, &x, &y);
+}
+
+static avskey_bn254_g2_prepared g2_gen_prepared;
+static pthread_once_t g2_gen_once = PTHREAD_ONCE_INIT;
+
+static void g2_gen_prepare(void)
+{
+    avskey_bn254_g2 g;
+    avskey_bn254_g2_generator(&g);
+    avskey_bn254_g2_prepare(&g2_gen_prepared, &g);
+}
+
+const avskey_bn254_g2_prepared *avskey_bn254_g2_generator_prepared(void)
+{
+    pthread_once(&g2_gen_once, g2_gen_prepare);
+    return &g2_gen_prepared;
+}
+
+int avskey_bn254_pairing_check_prepared_var(const avskey_bn254_g1 *p, const avskey_bn254_g2 *q,
+                                            size_t n, const avskey_bn254_g1 *pp,
+                                            const avskey_bn254_g2_prepared *qp, size_t np)
+{
+    fp12 f;
+    ensure_init();
+    miller_multi(&f, p, q, n, pp, qp, np);
+    final_exp(&f, &f);
+    return fp12_is_one_var(&f);
+}
+
 void avskey_bn254_pairing_var(avskey_bn254_gt *out, const avskey_bn254_g1 *p,
                               const avskey_bn254_g2 *q)
 {
     fp12 f;
     ensure_init();
-    miller_multi(&f, p, q, 1);
+    miller_multi(&f, p, q, 1, NULL, NULL, 0);
     final_exp(&f, &f);
     memcpy(out, &f, sizeof f);
 }
@@ -993,7 +1109,7 @@ int avskey_bn254_pairing_check_var(const avskey_bn254_g1 *p, const avskey_bn254_
 {
     fp12 f;
     ensure_init();
-    miller_multi(&f, p, q, n);
+    miller_multi(&f, p, q, n, NULL, NULL, 0);
     final_exp(&f, &f);
     return fp12_is_one_var(&f);
 }

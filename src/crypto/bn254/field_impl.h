@@ -12,7 +12,15 @@
 #include <string.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
-#include <immintrin.h>
+#endif
+
+/* Inline asm (x86-64 only, optimised builds only: at -O0 the compiler may
+ * not find the registers the asm blocks ask for). -DAVSKEY_NO_ASM forces
+ * the portable C everywhere. */
+#if defined(__x86_64__) && defined(__OPTIMIZE__) && !defined(AVSKEY_NO_ASM)
+#define BN_ASM 1
+#else
+#define BN_ASM 0
 #endif
 
 typedef unsigned __int128 u128;
@@ -96,7 +104,7 @@ static inline void fp_mul_port(fp *r, const fp *a, const fp *b)
     fp_reduce_once(r->v, t, t[4]);
 }
 
-#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+#if BN_ASM
 /* One row of the CIOS Montgomery product with two carry chains: t += a*b[i]
  * (lo halves on the CF chain with ADCX, hi halves on the OF chain with
  * ADOX), then t = (t + m*p) / 2^64 with m = t0 * N0. The running value is
@@ -173,7 +181,7 @@ __attribute__((always_inline)) static inline void fp_mul_adx(fp *r, const fp *a,
 
 __attribute__((always_inline)) static inline void fp_mul(fp *r, const fp *a, const fp *b)
 {
-#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+#if BN_ASM
     if (avskey_bn254_use_adx > 0) {
         fp_mul_adx(r, a, b);
         return;
@@ -216,7 +224,7 @@ static inline void fp_sub_c(fp *r, const fp *a, const fp *b)
     }
 }
 
-#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+#if BN_ASM
 /* r = a + b mod p: add, trial-subtract p, select with CMOV. */
 __attribute__((always_inline)) static inline void fp_add(fp *r, const fp *a, const fp *b)
 {
@@ -470,7 +478,7 @@ static inline void fp_add_nr(fp *r, const fp *a, const fp *b)
     }
 }
 
-#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+#if BN_ASM
 /* Lazy reduction for Fp2 (MULX/ADX path): the three Karatsuba products are
  * kept as 512-bit integers and only the two results are reduced. */
 
@@ -699,7 +707,7 @@ static inline void fp2_mul_lazy(fp2 *r, const fp2 *x, const fp2 *y)
 
 static inline void fp_sqr(fp *r, const fp *a)
 {
-#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM) && !defined(AVSKEY_NO_LAZY)
+#if BN_ASM && !defined(AVSKEY_NO_LAZY)
     if (avskey_bn254_use_adx > 0) {
         uint64_t t[8];
         int_sqr_wide(t, a->v);
@@ -712,7 +720,7 @@ static inline void fp_sqr(fp *r, const fp *a)
 
 static inline void fp2_mul(fp2 *r, const fp2 *x, const fp2 *y)
 {
-#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM) && !defined(AVSKEY_NO_LAZY)
+#if BN_ASM && !defined(AVSKEY_NO_LAZY)
     if (avskey_bn254_use_adx > 0) {
         fp2_mul_lazy(r, x, y);
         return;

@@ -9,8 +9,10 @@
  *    Perez, Kachisa, "On the final exponentiation for calculating pairings
  *    on ordinary elliptic curves" (eprint 2008/490);
  *  - cyclotomic squaring: Granger-Scott, eprint 2009/565;
- *  - GLV: Gallant-Lambert-Vanstone 2001; lattice bases computed with
- *    Python (extended Euclid on r and lambda), see docs/bn254.md. */
+ *  - GLV: Gallant-Lambert-Vanstone 2001; GLS in G2 with the Galbraith-Scott
+ *    basis ("Exponentiation in pairing-friendly groups using homomorphisms",
+ *    2008); G2 membership test: El Housni, Guillevic, Piellard, eprint
+ *    2022/348. Every constant is derived by tools/bn254_constants.py. */
 #include "avskey/bn254.h"
 
 #include "field_impl.h"

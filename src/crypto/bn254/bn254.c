@@ -244,7 +244,7 @@ static void g1_mul_glv(g1p *r, const g1p *p, const uint64_t kin[4])
  * c_j = floor(k * ALPHA_j / 2^256), ALPHA_j = |B^-1[0][j]| * 2^256, and
  * k_i = [i == 0] k - sum_j c_j * M[j][i] mod 2^128 with M[j][i] =
  * sign_j * B[j][i]. |k_i| < 2^66 (checked over 10^5 random k in Python and
- * by the unit tests). Constants computed with Python. */
+ * by the unit tests). Constants from tools/bn254_constants.py. */
 static const uint64_t GLS_ALPHA[4][4] = {
     {0xd0cb46fd51906254ULL, 0xc444fab18d269b9dULL, 0x0000000000000000ULL, 0x0000000000000000ULL},
     {0x001378f5ee78976dULL, 0x22df9f942d7d77c7ULL, 0x3d00631561b25729ULL, 0x0000000000000001ULL},

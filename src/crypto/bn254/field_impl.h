@@ -3,7 +3,7 @@
  *
  * Fp: Montgomery form, R = 2^256, 4x64-bit limbs, always fully reduced.
  * Every function here is constant time unless its name ends in _var.
- * Constants computed with Python from p and xi = 9+u (see docs/bn254.md). */
+ * Constants: derived from p and xi = 9+u by tools/bn254_constants.py. */
 #ifndef AVSKEY_BN254_FIELD_IMPL_H
 #define AVSKEY_BN254_FIELD_IMPL_H
 

@@ -58,6 +58,20 @@ int avskey_bn254_cpu_has_adx(void)
 
 /* ---- limb helpers -------------------------------------------------------- */
 
+/* Hides a value from the optimiser so that masks derived from secrets stay
+ * masks (clang otherwise turns "x & mask" selections back into branches;
+ * caught by the valgrind ctime test). */
+static inline uint64_t ct_barrier(uint64_t x)
+{
+#if defined(__GNUC__)
+    __asm__("" : "+r"(x));
+    return x;
+#else
+    volatile uint64_t v = x;
+    return v;
+#endif
+}
+
 /* r = t - p if t >= p else t, for t < 2p (t4 is the carry limb). */
 static inline void fp_reduce_once(uint64_t r[4], const uint64_t t[4], uint64_t t4)
 {
@@ -320,7 +334,7 @@ __attribute__((always_inline)) static inline void fp_neg(fp *r, const fp *a)
 /* r = a if flag (0/1) else r. */
 __attribute__((always_inline)) static inline void fp_cmov(fp *r, const fp *a, uint64_t flag)
 {
-    uint64_t m = (uint64_t)0 - flag;
+    uint64_t m = ct_barrier((uint64_t)0 - flag);
     _Pragma("GCC unroll 8")
     for (int i = 0; i < 4; i++) r->v[i] ^= m & (r->v[i] ^ a->v[i]);
 }

@@ -220,7 +220,7 @@ static inline void PT_(lookup9)(PT *r, const PT tab[9], uint64_t idx, uint64_t n
     uint64_t acc[NW];
     memset(acc, 0, sizeof acc);
     for (uint64_t i = 0; i < 9; i++) {
-        uint64_t m = (uint64_t)0 - (((i ^ idx) - 1) >> 63);
+        uint64_t m = ct_barrier((uint64_t)0 - (((i ^ idx) - 1) >> 63));
         const uint64_t *w = (const uint64_t *)(const void *)&tab[i];
         for (size_t j = 0; j < NW; j++) acc[j] |= w[j] & m;
     }

@@ -95,38 +95,61 @@ AVSKEY_WUR int avskey_bn254_g1_decompress_var(avskey_bn254_g1 *out, const uint8_
 
 /* ---- G2 -------------------------------------------------------------- */
 
+/* Out: out the EIP-197 generator of G2. */
 void avskey_bn254_g2_generator(avskey_bn254_g2 *out);
+/* Out: out the point at infinity. */
 void avskey_bn254_g2_infinity(avskey_bn254_g2 *out);
+/* Returns: 1 if p is the point at infinity. In: p. */
 int avskey_bn254_g2_is_infinity(const avskey_bn254_g2 *p);
-/* Out: out = k*p. Constant time in k and p (GLV with the endomorphism
- * -psi^2, fixed windows). In: p (in G2), k. */
+/* Out: out = k*p. Constant time in k and p (4-dimensional GLS with the
+ * endomorphism psi, signed fixed windows). In: p (in G2), k. */
 void avskey_bn254_g2_mul(avskey_bn254_g2 *out, const avskey_bn254_g2 *p,
                          const avskey_bn254_fr *k);
+/* As avskey_bn254_g2_mul for public k and p; variable time. */
 void avskey_bn254_g2_mul_var(avskey_bn254_g2 *out, const avskey_bn254_g2 *p,
                              const avskey_bn254_fr *k);
+/* Out: out = a + b (out may alias). Constant time. In: a, b. */
 void avskey_bn254_g2_add(avskey_bn254_g2 *out, const avskey_bn254_g2 *a,
                          const avskey_bn254_g2 *b);
+/* Out: out = -p (out may alias). In: p. */
 void avskey_bn254_g2_neg(avskey_bn254_g2 *out, const avskey_bn254_g2 *p);
+/* Returns: 1 if a and b are the same point. Variable time. In: a, b. */
 int avskey_bn254_g2_eq_var(const avskey_bn254_g2 *a, const avskey_bn254_g2 *b);
 
 /* Raw 128 bytes X.A1||X.A0||Y.A1||Y.A0 (gnark RawBytes, EIP-197 order);
- * infinity is all zeros. Out: out. In: p. */
+ * infinity is all zeros. Constant time. Out: out. In: p. */
 void avskey_bn254_g2_to_raw(uint8_t out[128], const avskey_bn254_g2 *p);
 /* Returns: 1 on success; 0 if a coordinate >= p, off the twist, not in the
  *   order-r subgroup, or infinity with allow_inf == 0. Nothing written on
  *   failure. Out: out. In: in, allow_inf. */
 AVSKEY_WUR int avskey_bn254_g2_from_raw_var(avskey_bn254_g2 *out, const uint8_t in[128],
                                             int allow_inf);
-/* Affine coordinates as four 32-byte big-endian integers
- * (X.A0, X.A1, Y.A0, Y.A1); infinity gives zeros. */
+/* Affine coordinates as four 32-byte big-endian integers; infinity gives
+ * zeros. (eigensdk serializeG2 is xa0||xa1||ya0||ya1.)
+ * Out: xa0, xa1, ya0, ya1. In: p. */
 void avskey_bn254_g2_to_coords(uint8_t xa0[32], uint8_t xa1[32], uint8_t ya0[32],
                                uint8_t ya1[32], const avskey_bn254_g2 *p);
+/* eigensdk serializeG2 order: X.A0||X.A1||Y.A0||Y.A1 (128 bytes, each
+ * big-endian); infinity is all zeros. Constant time. Out: out. In: p. */
+void avskey_bn254_g2_to_eigensdk(uint8_t out[128], const avskey_bn254_g2 *p);
+/* Parses the eigensdk order with the checks of avskey_bn254_g2_from_raw_var.
+ * Returns: 1 on success, 0 otherwise (nothing written).
+ * Out: out. In: in, allow_inf. */
+AVSKEY_WUR int avskey_bn254_g2_from_eigensdk_var(avskey_bn254_g2 *out, const uint8_t in[128],
+                                                 int allow_inf);
+
 /* gnark compressed G2: X.A1||X.A0 (64 bytes), flags in the top two bits of
- * byte 0 as for G1, "largest" per gnark E2 (by A1, or A0 when A1 == 0). */
+ * byte 0 as for G1, "largest" per gnark E2 (by A1, or A0 when A1 == 0).
+ * Out: out. In: p. */
 void avskey_bn254_g2_compress(uint8_t out[64], const avskey_bn254_g2 *p);
+/* Returns: 1 on success; 0 on bad flags, a coordinate >= p, no twist point
+ *   with that X, a point outside G2, or infinity with allow_inf == 0 (or
+ *   with a non-zero payload). Nothing written on failure.
+ * Out: out. In: in, allow_inf. */
 AVSKEY_WUR int avskey_bn254_g2_decompress_var(avskey_bn254_g2 *out, const uint8_t in[64],
                                               int allow_inf);
-/* Returns: 1 if p is on the twist and in the order-r subgroup. */
+/* Returns: 1 if p is on the twist and in the order-r subgroup (infinity
+ *   included), else 0. Variable time. In: p. */
 int avskey_bn254_g2_in_subgroup_var(const avskey_bn254_g2 *p);
 
 /* ---- pairing ---------------------------------------------------------- */
@@ -140,11 +163,32 @@ void avskey_bn254_pairing_var(avskey_bn254_gt *out, const avskey_bn254_g1 *p,
  * In: p[n], q[n] (already validated points). */
 AVSKEY_WUR int avskey_bn254_pairing_check_var(const avskey_bn254_g1 *p,
                                               const avskey_bn254_g2 *q, size_t n);
-/* Returns: 1 if a == b. */
+/* Precomputed Miller-loop lines of a fixed G2 point (88 lines of three Fp2
+ * coefficients; about 17 KiB). */
+typedef struct avskey_bn254_g2_prepared { uint64_t opaque[88 * 24 + 1]; } avskey_bn254_g2_prepared;
+
+/* Out: out the line coefficients of q (public, already validated; infinity
+ * allowed). Variable time. In: q. */
+void avskey_bn254_g2_prepare(avskey_bn254_g2_prepared *out, const avskey_bn254_g2 *q);
+
+/* Returns: the prepared lines of the G2 generator, computed once on first
+ *   use (thread-safe); owned by the library. */
+const avskey_bn254_g2_prepared *avskey_bn254_g2_generator_prepared(void);
+
+/* Returns: 1 if prod e(p[i], q[i]) * prod e(pp[j], qp[j]) == 1 with one
+ *   shared Miller loop and one final exponentiation, else 0. Pairs with an
+ *   infinity are skipped. In: p[n], q[n], pp[np], qp[np]. */
+AVSKEY_WUR int avskey_bn254_pairing_check_prepared_var(const avskey_bn254_g1 *p,
+                                                       const avskey_bn254_g2 *q, size_t n,
+                                                       const avskey_bn254_g1 *pp,
+                                                       const avskey_bn254_g2_prepared *qp,
+                                                       size_t np);
+
+/* Returns: 1 if a == b. In: a, b. */
 int avskey_bn254_gt_eq_var(const avskey_bn254_gt *a, const avskey_bn254_gt *b);
-/* Returns: 1 if a is the identity. */
+/* Returns: 1 if a is the identity. In: a. */
 int avskey_bn254_gt_is_one_var(const avskey_bn254_gt *a);
-/* Out: out = a*b. */
+/* Out: out = a*b (out may alias). In: a, b. */
 void avskey_bn254_gt_mul(avskey_bn254_gt *out, const avskey_bn254_gt *a,
                          const avskey_bn254_gt *b);
 

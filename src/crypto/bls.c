@@ -125,14 +125,13 @@ void avskey_bls_sign(uint8_t sig[64], const uint8_t msg[32], const avskey_bls_sk
 int avskey_bls_verify_var(const uint8_t msg[32], const avskey_bn254_g1 *sig,
                           const avskey_bn254_g2 *pk2)
 {
-    avskey_bn254_g1 p[2];
-    avskey_bn254_g2 q[2];
+    avskey_bn254_g1 h, nsig;
     if (avskey_bn254_g1_is_infinity(sig) || avskey_bn254_g2_is_infinity(pk2)) return 0;
-    avskey_bn254_hash_to_g1_var(&p[0], msg);
-    q[0] = *pk2;
-    avskey_bn254_g1_neg(&p[1], sig);
-    avskey_bn254_g2_generator(&q[1]);
-    return avskey_bn254_pairing_check_var(p, q, 2);
+    avskey_bn254_hash_to_g1_var(&h, msg);
+    avskey_bn254_g1_neg(&nsig, sig);
+    /* e(H(m), pk2) * e(-sig, G2) == 1, the G2 lines precomputed */
+    return avskey_bn254_pairing_check_prepared_var(&h, pk2, 1, &nsig,
+                                                   avskey_bn254_g2_generator_prepared(), 1);
 }
 
 int avskey_bls_verify_bytes_var(const uint8_t msg[32], const uint8_t sig[64],

@@ -69,6 +69,12 @@ TEST(bls_vectors_keys)
             memcpy(es + 64, ya0, 32);
             memcpy(es + 96, ya1, 32);
             CHECK_HEX(es, 128, v->g2_eigensdk);
+            avskey_bn254_g2_to_eigensdk(es, &pk2);
+            CHECK_HEX(es, 128, v->g2_eigensdk);
+            CHECK(avskey_bn254_g2_from_eigensdk_var(&q, es, 0));
+            CHECK(avskey_bn254_g2_eq_var(&q, &pk2));
+            es[0] ^= 0x40; /* X.A0 >= p or another point: refused */
+            CHECK(!avskey_bn254_g2_from_eigensdk_var(&q, es, 0));
         }
         hexbuf(b, 128, v->g2_raw);
         CHECK(avskey_bn254_g2_from_raw_var(&q, b, 0));
@@ -156,6 +162,12 @@ TEST(bls_vectors_upstream)
     memcpy(msg, "somedata", 8);
     avskey_bls_sign(b, msg, &sk);
     CHECK_HEX(b, 64, CERBERUS_SIG_SOMEDATA);
+    {
+        /* Cerberus SignG1("somedata" padded to 64 bytes): not a curve point,
+         * so avskey refuses it (gnark returned garbage for it). */
+        uint8_t pt[64] = "somedata", out[64];
+        CHECK(!avskey_bls_mul_g1(out, pt, &sk));
+    }
     {
         char hx[67] = "0x";
         avskey_bls_sk sk2;

@@ -91,6 +91,12 @@ TEST(bn254_fp_adx_vs_portable)
         avskey_bn254_use_adx = 1;
         avskey_bn254_test_fp_mul(r2, a, b);
         bad += memcmp(r1, r2, 32) != 0;
+        /* squaring: dedicated asm vs portable a*a */
+        avskey_bn254_use_adx = 0;
+        avskey_bn254_test_fp_sqr(r1, a);
+        avskey_bn254_use_adx = 1;
+        avskey_bn254_test_fp_sqr(r2, a);
+        bad += memcmp(r1, r2, 32) != 0;
     }
     CHECK(bad == 0);
     /* Fp2 products (lazy reduction on the ADX path) */
@@ -154,6 +160,22 @@ TEST(bn254_glv_bounds)
     }
     CHECK(maxbits <= 128);
     CHECK(maxbits >= 120);
+    /* G2: 4-dimensional split, |k_i| < 2^66 */
+    maxbits = 0;
+    for (int i = 0; i < 2000; i++) {
+        uint64_t kk[4][2];
+        int neg[4];
+        avskey_bn254_fr f;
+        rnd_fr(&f);
+        memcpy(k, f.d, 32);
+        if (i == 0) memset(k, 0, 32);
+        if (i == 1) { memcpy(k, R_INT, 32); k[0] -= 1; }
+        if (i == 2) memset(k, 0xff, 32);
+        int b = avskey_bn254_test_gls4(kk, neg, k);
+        if (b > maxbits) maxbits = b;
+    }
+    CHECK(maxbits <= 66);
+    CHECK(maxbits >= 60);
 }
 
 static void edge_scalar(avskey_bn254_fr *k, int i)
@@ -451,4 +473,145 @@ TEST(bn254_g2_encoding)
     memcpy(c, pbe, 32);
     c[0] |= 0x80;
     CHECK(!avskey_bn254_g2_decompress_var(&b, c, 0));
+}
+
+TEST(bn254_g2_subgroup)
+{
+    avskey_bn254_g2 g, a;
+    avskey_bn254_fr k;
+    uint8_t raw[128], xa1[32], xa0[32];
+    int slow, in = 0, out = 0;
+    avskey_bn254_g2_generator(&g);
+    for (int i = 0; i < 20; i++) {
+        rnd_fr(&k);
+        avskey_bn254_g2_mul(&a, &g, &k);
+        CHECK(avskey_bn254_test_g2_subgroup(&a, &slow) == 1 && slow == 1);
+        in++;
+    }
+    /* twist points without cofactor clearing: almost never in G2 */
+    memset(xa1, 0, 32);
+    for (int t = 1; t < 400 && out < 40; t++) {
+        for (int j = 0; j < 32; j++) xa0[j] = (uint8_t)rnd64();
+        xa0[0] &= 0x1f;
+        xa1[31] = (uint8_t)t;
+        if (!avskey_bn254_test_g2_on_twist_xonly(raw, xa1, xa0)) continue;
+        avskey_bn254_test_g2_from_affine_unchecked(&a, raw);
+        int fast = avskey_bn254_test_g2_subgroup(&a, &slow);
+        CHECK(fast == slow);
+        CHECK(slow == 0);
+        /* the cofactor-cleared multiple c*P, c = 2p - r (#E' = r(2p - r)), is in G2 */
+        avskey_bn254_fr c = {{0x345f2299c0f9fa8dULL, 0x06ceecda572a2489ULL, 0xb85045b68181585eULL,
+                              0x30644e72e131a029ULL}};
+        avskey_bn254_g2 cp;
+        avskey_bn254_g2_mul_var(&cp, &a, &c);
+        CHECK(avskey_bn254_test_g2_subgroup(&cp, &slow) == 1 && slow == 1);
+        out++;
+    }
+    CHECK(in == 20 && out == 40);
+}
+
+/* Random and mutated encodings: every decoder either refuses or returns a
+ * point that re-encodes to the same bytes (run under ASan in make check). */
+TEST(bn254_decoders_random)
+{
+    avskey_bn254_g1 g, a;
+    avskey_bn254_g2 q, b;
+    avskey_bn254_fr k;
+    uint8_t in[128], out[128];
+    int acc1 = 0, acc2 = 0;
+    avskey_bn254_g1_generator(&g);
+    avskey_bn254_g2_generator(&q);
+    for (int i = 0; i < 3000; i++) {
+        /* half random bytes, half valid encodings with one bit flipped */
+        int mutate = i & 1;
+        for (int j = 0; j < 128; j++) in[j] = (uint8_t)rnd64();
+        if (mutate) {
+            rnd_fr(&k);
+            avskey_bn254_g1_mul(&a, &g, &k);
+            if (i % 4 == 1) avskey_bn254_g1_to_xy(in, &a);
+            else avskey_bn254_g1_compress(in, &a);
+            in[rnd64() % (i % 4 == 1 ? 64 : 32)] ^= (uint8_t)(1u << (rnd64() % 8));
+        }
+        if (avskey_bn254_g1_from_xy_var(&a, in, 1)) {
+            avskey_bn254_g1_to_xy(out, &a);
+            CHECK(memcmp(in, out, 64) == 0);
+            acc1++;
+        }
+        if (avskey_bn254_g1_decompress_var(&a, in, 1)) {
+            avskey_bn254_g1_compress(out, &a);
+            CHECK(memcmp(in, out, 32) == 0);
+            acc1++;
+        }
+        if (i % 10 == 0) { /* G2 decoders are slower (subgroup test) */
+            if (mutate) {
+                rnd_fr(&k);
+                avskey_bn254_g2_mul(&b, &q, &k);
+                if (i % 20 == 0) avskey_bn254_g2_to_raw(in, &b);
+                else avskey_bn254_g2_compress(in, &b);
+                in[rnd64() % 64] ^= (uint8_t)(1u << (rnd64() % 8));
+            }
+            if (avskey_bn254_g2_from_raw_var(&b, in, 1)) {
+                avskey_bn254_g2_to_raw(out, &b);
+                CHECK(memcmp(in, out, 128) == 0);
+                acc2++;
+            }
+            if (avskey_bn254_g2_decompress_var(&b, in, 1)) {
+                avskey_bn254_g2_compress(out, &b);
+                CHECK(memcmp(in, out, 64) == 0);
+                acc2++;
+            }
+        }
+    }
+    /* some flipped compressed G1 encodings still decode (another x) */
+    CHECK(acc1 > 0);
+    (void)acc2;
+}
+
+TEST(bn254_pairing_prepared)
+{
+    static avskey_bn254_g2_prepared prep[3]; /* 17 KiB each: not on the stack */
+    avskey_bn254_g1 g, ps[3], nabp, inf1;
+    avskey_bn254_g2 q, qs[3], inf2;
+    avskey_bn254_fr a, b;
+    avskey_bn254_g1_generator(&g);
+    avskey_bn254_g2_generator(&q);
+    avskey_bn254_g1_infinity(&inf1);
+    avskey_bn254_g2_infinity(&inf2);
+    rnd_fr(&a);
+    rnd_fr(&b);
+    /* e(aP, bQ) * e(-abP, Q) == 1 with either pair prepared */
+    avskey_bn254_g1_mul(&ps[0], &g, &a);
+    avskey_bn254_g2_mul(&qs[0], &q, &b);
+    avskey_bn254_g1_mul(&nabp, &ps[0], &b);
+    avskey_bn254_g1_neg(&nabp, &nabp);
+    avskey_bn254_g2_prepare(&prep[0], &qs[0]);
+    CHECK(avskey_bn254_pairing_check_prepared_var(&nabp, &q, 1, &ps[0], &prep[0], 1));
+    CHECK(avskey_bn254_pairing_check_prepared_var(ps, qs, 1, &nabp,
+                                                  avskey_bn254_g2_generator_prepared(), 1));
+    CHECK(!avskey_bn254_pairing_check_prepared_var(ps, qs, 1, &ps[0],
+                                                   avskey_bn254_g2_generator_prepared(), 1));
+    /* only prepared pairs, more than one chunk with the unprepared ones */
+    avskey_bn254_g2_prepare(&prep[1], &q);
+    avskey_bn254_g2_prepare(&prep[2], &inf2); /* contributes 1 */
+    avskey_bn254_g1 pp[3] = {ps[0], nabp, g};
+    CHECK(avskey_bn254_pairing_check_prepared_var(NULL, NULL, 0, pp, prep, 3));
+    pp[2] = inf1;
+    CHECK(avskey_bn254_pairing_check_prepared_var(NULL, NULL, 0, pp, prep, 3));
+    /* unprepared: e(P,Q) e(P,Q) e(P,-Q) [O skipped] = e(P,Q);
+     * prepared: e(P,-Q) e(aP,bQ) e(-abP,Q) = e(P,Q)^-1 */
+    avskey_bn254_g1 p4[4] = {g, g, g, inf1};
+    avskey_bn254_g2 q4[4] = {q, q, q, q};
+    avskey_bn254_g2_neg(&q4[2], &q);
+    static avskey_bn254_g2_prepared prep2[3];
+    avskey_bn254_g2 nq;
+    avskey_bn254_g2_neg(&nq, &q);
+    avskey_bn254_g2_prepare(&prep2[0], &nq);
+    avskey_bn254_g2_prepare(&prep2[1], &qs[0]);
+    avskey_bn254_g2_prepare(&prep2[2], &q);
+    pp[0] = g;
+    pp[1] = ps[0];
+    pp[2] = nabp;
+    CHECK(avskey_bn254_pairing_check_prepared_var(p4, q4, 4, pp, prep2, 3));
+    pp[0] = nabp;
+    CHECK(!avskey_bn254_pairing_check_prepared_var(p4, q4, 4, pp, prep2, 3));
 }

@@ -9,11 +9,15 @@
  *    Perez, Kachisa, "On the final exponentiation for calculating pairings
  *    on ordinary elliptic curves" (eprint 2008/490);
  *  - cyclotomic squaring: Granger-Scott, eprint 2009/565;
- *  - GLV: Gallant-Lambert-Vanstone 2001; lattice bases computed with
- *    Python (extended Euclid on r and lambda), see docs/bn254.md. */
+ *  - GLV: Gallant-Lambert-Vanstone 2001; GLS in G2 with the Galbraith-Scott
+ *    basis ("Exponentiation in pairing-friendly groups using homomorphisms",
+ *    2008); G2 membership test: El Housni, Guillevic, Piellard, eprint
+ *    2022/348. Every constant is derived by tools/bn254_constants.py. */
 #include "avskey/bn254.h"
 
 #include "field_impl.h"
+
+#include <pthread.h>
 
 /* ---- curve constants ------------------------------------------------------ */
 
@@ -64,9 +68,17 @@ static inline void fp2_mul_b3(fp2 *r, const fp2 *a) { fp2_mul(r, a, &B3_TWIST); 
 static const uint64_t R_ORDER[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL,
                                     0xb85045b68181585dULL, 0x30644e72e131a029ULL};
 
-static void ensure_init(void)
+/* The multiplier is chosen once at load time (a constructor), so threads
+ * only ever read avskey_bn254_use_adx; ensure_init() covers callers that run
+ * before constructors (none in practice). */
+__attribute__((constructor)) static void bn254_probe_cpu(void)
 {
     if (avskey_bn254_use_adx < 0) avskey_bn254_use_adx = avskey_bn254_cpu_has_adx();
+}
+
+static inline void ensure_init(void)
+{
+    if (avskey_bn254_use_adx < 0) bn254_probe_cpu();
 }
 
 /* ---- scalars ---------------------------------------------------------------- */
@@ -188,50 +200,121 @@ static void g1_endo(g1p *r, const g1p *p)
     r->Z = p->Z;
 }
 
-/* G2 endomorphism -psi^2(x, y) = (x g2[2], -y g2[3]); eigenvalue lambda
- * (psi^2 has eigenvalue p^2 = -lambda mod r on G2). */
-static void g2_endo(g2p *r, const g2p *p)
+/* Signed base-16 recoding of k < 2^(4W-1) (2 limbs): W digits in -7..8,
+ * least significant first. Constant time. */
+static void recode_s4(signed char d[40], int W, const uint64_t k[2])
 {
-    fp2_mul_fp(&r->X, &p->X, &GAMMA2[2]);
-    fp2_mul_fp(&r->Y, &p->Y, &GAMMA2[3]);
-    fp2_neg(&r->Y, &r->Y);
-    r->Z = p->Z;
+    uint32_t carry = 0;
+    for (int j = 0; j < W; j++) {
+        int bit = 4 * j;
+        uint32_t nib = bit < 128 ? (uint32_t)(k[bit / 64] >> (bit % 64)) & 15u : 0u;
+        uint32_t v = nib + carry;      /* 0..16 */
+        carry = (8u - v) >> 31;        /* v > 8 */
+        d[j] = (signed char)((int32_t)v - (int32_t)(carry << 4));
+    }
 }
+
+#define GLV_W 33 /* 4*33-1 >= 128 */
 
 static void g1_mul_glv(g1p *r, const g1p *p, const uint64_t kin[4])
 {
-    uint64_t k[4], k1[2], k2[2], n1, n2;
-    g1p p1 = *p, p2;
+    uint64_t k[4], k1[2], k2[2], neg[2];
+    g1p tabs[2][9];
+    signed char dig[2][40];
     memcpy(k, kin, sizeof k);
     scalar_reduce(k);
-    glv_split(k1, &n1, k2, &n2, k);
-    g1_endo(&p2, p);
-    g1_cneg(&p1, n1);
-    g1_cneg(&p2, n2);
-    g1_mul2_ct(r, &p1, k1, &p2, k2);
+    glv_split(k1, &neg[0], k2, &neg[1], k);
+    recode_s4(dig[0], GLV_W, k1);
+    recode_s4(dig[1], GLV_W, k2);
+    g1_table9(tabs[0], p);
+    for (int j = 0; j < 9; j++) g1_endo(&tabs[1][j], &tabs[0][j]);
+    g1_msm_ct(r, (const g1p(*)[9])tabs, (const signed char(*)[40])dig, neg, 2, GLV_W);
     avskey_wipe(k, sizeof k);
     avskey_wipe(k1, sizeof k1);
     avskey_wipe(k2, sizeof k2);
-    avskey_wipe(&n1, sizeof n1);
-    avskey_wipe(&n2, sizeof n2);
+    avskey_wipe(neg, sizeof neg);
+    avskey_wipe(dig, sizeof dig);
+    avskey_wipe(tabs, sizeof tabs);
 }
+
+/* G2: 4-dimensional GLS with psi (eigenvalue mu = p mod r on G2) and the
+ * Galbraith-Scott basis of the lattice {v : sum v_i mu^i = 0 mod r}
+ * (rows (u+1, u, u, -2u), (2u+1, -u, -(u+1), -u), (2u, 2u+1, 2u+1, 2u+1),
+ * (u-1, 4u+2, -2u+1, u-1); determinant -3r). Babai rounding with
+ * c_j = floor(k * ALPHA_j / 2^256), ALPHA_j = |B^-1[0][j]| * 2^256, and
+ * k_i = [i == 0] k - sum_j c_j * M[j][i] mod 2^128 with M[j][i] =
+ * sign_j * B[j][i]. |k_i| < 2^66 (checked over 10^5 random k in Python and
+ * by the unit tests). Constants from tools/bn254_constants.py. */
+static const uint64_t GLS_ALPHA[4][4] = {
+    {0xd0cb46fd51906254ULL, 0xc444fab18d269b9dULL, 0x0000000000000000ULL, 0x0000000000000000ULL},
+    {0x001378f5ee78976dULL, 0x22df9f942d7d77c7ULL, 0x3d00631561b25729ULL, 0x0000000000000001ULL},
+    {0x36510546a93478abULL, 0x916fcfca16bebbe4ULL, 0x9e80318ab0d92b94ULL, 0x0000000000000000ULL},
+    {0xf7ae23ce89afae7cULL, 0xc444fab18d269b9aULL, 0x0000000000000000ULL, 0x0000000000000000ULL}};
+static const uint64_t GLS_M[4][4][2] = {
+    {{0x44e992b44a6909f2ULL, 0x0000000000000000ULL}, {0x44e992b44a6909f1ULL, 0x0000000000000000ULL}, {0x44e992b44a6909f1ULL, 0x0000000000000000ULL}, {0x762cda976b2dec1eULL, 0xffffffffffffffffULL}},
+    {{0x89d3256894d213e3ULL, 0x0000000000000000ULL}, {0xbb166d4bb596f60fULL, 0xffffffffffffffffULL}, {0xbb166d4bb596f60eULL, 0xffffffffffffffffULL}, {0xbb166d4bb596f60fULL, 0xffffffffffffffffULL}},
+    {{0x89d3256894d213e2ULL, 0x0000000000000000ULL}, {0x89d3256894d213e3ULL, 0x0000000000000000ULL}, {0x89d3256894d213e3ULL, 0x0000000000000000ULL}, {0x89d3256894d213e3ULL, 0x0000000000000000ULL}},
+    {{0xbb166d4bb596f610ULL, 0xffffffffffffffffULL}, {0xec59b52ed65bd83aULL, 0xfffffffffffffffeULL}, {0x89d3256894d213e1ULL, 0x0000000000000000ULL}, {0xbb166d4bb596f610ULL, 0xffffffffffffffffULL}}};
+
+static void gls4_split(uint64_t kk[4][2], uint64_t neg[4], const uint64_t k[4])
+{
+    uint64_t w[8], c[4][2];
+    for (int j = 0; j < 4; j++) {
+        int_mul(w, k, 4, GLS_ALPHA[j], 4);
+        c[j][0] = w[4];
+        c[j][1] = w[5];
+    }
+    for (int i = 0; i < 4; i++) {
+        uint64_t v0 = i == 0 ? k[0] : 0, v1 = i == 0 ? k[1] : 0;
+        for (int j = 0; j < 4; j++) {
+            /* (v1:v0) -= c_j * M[j][i] mod 2^128 */
+            u128 lo = (u128)c[j][0] * GLS_M[j][i][0];
+            uint64_t hi = (uint64_t)(lo >> 64) + c[j][0] * GLS_M[j][i][1] + c[j][1] * GLS_M[j][i][0];
+            u128 d = (u128)v0 - (uint64_t)lo;
+            v0 = (uint64_t)d;
+            v1 = v1 - hi - (uint64_t)((d >> 64) & 1);
+        }
+        uint64_t s = v1 >> 63, m = (uint64_t)0 - s;
+        u128 t = (u128)(v0 ^ m) + s;
+        kk[i][0] = (uint64_t)t;
+        kk[i][1] = (v1 ^ m) + (uint64_t)(t >> 64);
+        neg[i] = s;
+    }
+    avskey_wipe(w, sizeof w);
+    avskey_wipe(c, sizeof c);
+}
+
+/* psi(X, Y, Z) = (conj(X) g1[2], conj(Y) g1[3], conj(Z)) on the twist. */
+static void g2_psi(g2p *r, const g2p *p)
+{
+    fp2 t;
+    fp2_conj(&t, &p->X);
+    fp2_mul(&r->X, &t, &GAMMA1[2]);
+    fp2_conj(&t, &p->Y);
+    fp2_mul(&r->Y, &t, &GAMMA1[3]);
+    fp2_conj(&r->Z, &p->Z);
+}
+
+#define GLS_W 17 /* 4*17-1 >= 66 */
 
 static void g2_mul_glv(g2p *r, const g2p *p, const uint64_t kin[4])
 {
-    uint64_t k[4], k1[2], k2[2], n1, n2;
-    g2p p1 = *p, p2;
+    uint64_t k[4], kk[4][2], neg[4];
+    g2p tabs[4][9];
+    signed char dig[4][40];
     memcpy(k, kin, sizeof k);
     scalar_reduce(k);
-    glv_split(k1, &n1, k2, &n2, k);
-    g2_endo(&p2, p);
-    g2_cneg(&p1, n1);
-    g2_cneg(&p2, n2);
-    g2_mul2_ct(r, &p1, k1, &p2, k2);
+    gls4_split(kk, neg, k);
+    for (int i = 0; i < 4; i++) recode_s4(dig[i], GLS_W, kk[i]);
+    g2_table9(tabs[0], p);
+    for (int i = 1; i < 4; i++)
+        for (int j = 0; j < 9; j++) g2_psi(&tabs[i][j], &tabs[i - 1][j]);
+    g2_msm_ct(r, (const g2p(*)[9])tabs, (const signed char(*)[40])dig, neg, 4, GLS_W);
     avskey_wipe(k, sizeof k);
-    avskey_wipe(k1, sizeof k1);
-    avskey_wipe(k2, sizeof k2);
-    avskey_wipe(&n1, sizeof n1);
-    avskey_wipe(&n2, sizeof n2);
+    avskey_wipe(kk, sizeof kk);
+    avskey_wipe(neg, sizeof neg);
+    avskey_wipe(dig, sizeof dig);
+    avskey_wipe(tabs, sizeof tabs);
 }
 
 /* ---- pairing ------------------------------------------------------------------ */
@@ -255,18 +338,33 @@ static inline void fp2_half(fp2 *r, const fp2 *a)
     fp_half(&r->b, &a->b);
 }
 
+/* A Miller line l0 + l1 w + l3 w^3 before evaluation at P:
+ * l0 = c0 * yP, l1 = c1 * xP, l3 = c3. */
 typedef struct {
-    fp nyp, xp3;   /* -yP and 3xP */
-    fp yp, nxp;    /* yP and -xP */
-    fp2 xq, yq;    /* Q affine */
+    fp2 c0, c1, c3;
+} line_coef;
+
+/* 65 doublings, 21 additions for the non-zero NAF digits, 2 Frobenius lines. */
+#define ATE_NLINES 88
+
+typedef struct {
+    line_coef l[ATE_NLINES];
+    uint64_t n;   /* ATE_NLINES, or 0 for the point at infinity */
+} prepared_lines;
+
+typedef struct {
+    fp xp, yp;               /* P affine */
+    fp2 xq, yq;              /* Q affine (unused with pre) */
     g2p T;
+    const line_coef *pre;    /* precomputed lines, or NULL */
 } miller_pair;
 
-/* Doubling step: T = 2T, line = l0 + l1 w + l3 w^3 evaluated at P. */
-static void line_dbl(fp2 *l0, fp2 *l1, fp2 *l3, miller_pair *m)
+/* Doubling step: T = 2T and its tangent line (D-twist, homogeneous
+ * coordinates; the line is scaled by -2YZ, an Fp2 factor that the final
+ * exponentiation removes). */
+static void line_dbl(line_coef *c, g2p *T)
 {
-    g2p *T = &m->T;
-    fp2 A, B, C, E, F, G, H, t, X2;
+    fp2 A, B, C, E, F, G, H, t;
     fp2_mul(&A, &T->X, &T->Y);
     fp2_half(&A, &A);
     fp2_sqr(&B, &T->Y);
@@ -280,10 +378,11 @@ static void line_dbl(fp2 *l0, fp2 *l1, fp2 *l3, miller_pair *m)
     fp2_sqr(&H, &H);
     fp2_sub(&H, &H, &B);
     fp2_sub(&H, &H, &C);
-    fp2_sqr(&X2, &T->X);
-    fp2_mul_fp(l0, &H, &m->nyp);
-    fp2_mul_fp(l1, &X2, &m->xp3);
-    fp2_sub(l3, &E, &B);
+    fp2_sqr(&t, &T->X);
+    fp2_dbl(&c->c1, &t);
+    fp2_add(&c->c1, &c->c1, &t); /* 3X^2 */
+    fp2_neg(&c->c0, &H);         /* -H */
+    fp2_sub(&c->c3, &E, &B);
     fp2_sub(&t, &B, &F);
     fp2_mul(&T->X, &A, &t);
     fp2_sqr(&t, &E);
@@ -294,10 +393,9 @@ static void line_dbl(fp2 *l0, fp2 *l1, fp2 *l3, miller_pair *m)
     fp2_mul(&T->Z, &B, &H);
 }
 
-/* Addition step: T = T + (xq, yq). */
-static void line_add(fp2 *l0, fp2 *l1, fp2 *l3, miller_pair *m, const fp2 *xq, const fp2 *yq)
+/* Addition step: T = T + (xq, yq) and the chord (scaled by lambda). */
+static void line_add(line_coef *c, g2p *T, const fp2 *xq, const fp2 *yq)
 {
-    g2p *T = &m->T;
     fp2 th, la, C, D, E, F, G, H, t;
     fp2_mul(&t, yq, &T->Z);
     fp2_sub(&th, &T->Y, &t);
@@ -317,11 +415,11 @@ static void line_add(fp2 *l0, fp2 *l1, fp2 *l3, miller_pair *m, const fp2 *xq, c
     fp2_mul(&C, &T->Y, &E);
     fp2_sub(&T->Y, &t, &C);
     fp2_mul(&T->Z, &T->Z, &E);
-    fp2_mul_fp(l0, &la, &m->yp);
-    fp2_mul_fp(l1, &th, &m->nxp);
+    c->c0 = la;
+    fp2_neg(&c->c1, &th);
     fp2_mul(&t, &th, xq);
     fp2_mul(&C, &la, yq);
-    fp2_sub(l3, &t, &C);
+    fp2_sub(&c->c3, &t, &C);
 }
 
 /* NAF of 6u+2, most significant digit first (66 digits). */
@@ -332,42 +430,95 @@ static const signed char ATE_NAF[66] = {
 
 #define MILLER_CHUNK 4
 
+/* The line schedule of the optimal ate loop for one Q (affine, not
+ * infinity): calls emit(ctx, line) ATE_NLINES times, in loop order. Used
+ * both to evaluate on the fly and to precompute. */
+static void ate_step_dbl(line_coef *c, g2p *T) { line_dbl(c, T); }
+
+static void ate_step_add(line_coef *c, g2p *T, const fp2 *xq, const fp2 *yq, int digit)
+{
+    fp2 ny;
+    if (digit == 1) {
+        line_add(c, T, xq, yq);
+    } else {
+        fp2_neg(&ny, yq);
+        line_add(c, T, xq, &ny);
+    }
+}
+
+/* Q1 = pi(Q), Q2 = -pi^2(Q) on the twist: the two correction lines. */
+static void ate_frob_lines(line_coef *c1, line_coef *c2, g2p *T, const fp2 *xq, const fp2 *yq)
+{
+    fp2 x1, y1;
+    fp2_conj(&x1, xq);
+    fp2_mul(&x1, &x1, &GAMMA1[2]);
+    fp2_conj(&y1, yq);
+    fp2_mul(&y1, &y1, &GAMMA1[3]);
+    line_add(c1, T, &x1, &y1);
+    fp2_mul_fp(&x1, xq, &GAMMA2[2]);
+    fp2_mul_fp(&y1, yq, &GAMMA2[3]);
+    fp2_neg(&y1, &y1);
+    line_add(c2, T, &x1, &y1);
+}
+
+static void prepare_lines(prepared_lines *pl, const fp2 *xq, const fp2 *yq)
+{
+    g2p T;
+    size_t k = 0;
+    g2_from_affine(&T, xq, yq);
+    for (int i = 1; i < 66; i++) {
+        ate_step_dbl(&pl->l[k++], &T);
+        if (ATE_NAF[i]) ate_step_add(&pl->l[k++], &T, xq, yq, ATE_NAF[i]);
+    }
+    ate_frob_lines(&pl->l[k], &pl->l[k + 1], &T, xq, yq);
+    pl->n = ATE_NLINES;
+}
+
+static inline void mul_by_line(fp12 *acc, const line_coef *c, const miller_pair *m)
+{
+    fp2 l0, l1;
+    fp2_mul_fp(&l0, &c->c0, &m->yp);
+    fp2_mul_fp(&l1, &c->c1, &m->xp);
+    fp12_mul_line(acc, acc, &l0, &l1, &c->c3);
+}
+
 /* f *= prod over pairs of the Miller function f_{6u+2,Q}(P) with the two
- * Frobenius correction lines. Pairs are affine and not at infinity. */
+ * Frobenius correction lines. Pairs are affine and not at infinity; a pair
+ * with pre != NULL takes its lines from the precomputed table. */
 static void miller_loop(fp12 *f, miller_pair *m, size_t n)
 {
     fp12 acc;
-    fp2 l0, l1, l3, nyq, x1, y1;
+    line_coef c, c2;
+    size_t k = 0;
     fp12_set_one(&acc);
-    for (size_t j = 0; j < n; j++) g2_from_affine(&m[j].T, &m[j].xq, &m[j].yq);
+    for (size_t j = 0; j < n; j++)
+        if (!m[j].pre) g2_from_affine(&m[j].T, &m[j].xq, &m[j].yq);
     for (int i = 1; i < 66; i++) {
         if (i > 1) fp12_sqr(&acc, &acc);
         for (size_t j = 0; j < n; j++) {
-            line_dbl(&l0, &l1, &l3, &m[j]);
-            fp12_mul_line(&acc, &acc, &l0, &l1, &l3);
-            if (ATE_NAF[i] == 1) {
-                line_add(&l0, &l1, &l3, &m[j], &m[j].xq, &m[j].yq);
-                fp12_mul_line(&acc, &acc, &l0, &l1, &l3);
-            } else if (ATE_NAF[i] == -1) {
-                fp2_neg(&nyq, &m[j].yq);
-                line_add(&l0, &l1, &l3, &m[j], &m[j].xq, &nyq);
-                fp12_mul_line(&acc, &acc, &l0, &l1, &l3);
+            if (m[j].pre) {
+                mul_by_line(&acc, &m[j].pre[k], &m[j]);
+                if (ATE_NAF[i]) mul_by_line(&acc, &m[j].pre[k + 1], &m[j]);
+                continue;
+            }
+            ate_step_dbl(&c, &m[j].T);
+            mul_by_line(&acc, &c, &m[j]);
+            if (ATE_NAF[i]) {
+                ate_step_add(&c, &m[j].T, &m[j].xq, &m[j].yq, ATE_NAF[i]);
+                mul_by_line(&acc, &c, &m[j]);
             }
         }
+        k += ATE_NAF[i] ? 2 : 1;
     }
     for (size_t j = 0; j < n; j++) {
-        /* Q1 = pi(Q), Q2 = -pi^2(Q) on the twist */
-        fp2_conj(&x1, &m[j].xq);
-        fp2_mul(&x1, &x1, &GAMMA1[2]);
-        fp2_conj(&y1, &m[j].yq);
-        fp2_mul(&y1, &y1, &GAMMA1[3]);
-        line_add(&l0, &l1, &l3, &m[j], &x1, &y1);
-        fp12_mul_line(&acc, &acc, &l0, &l1, &l3);
-        fp2_mul_fp(&x1, &m[j].xq, &GAMMA2[2]);
-        fp2_mul_fp(&y1, &m[j].yq, &GAMMA2[3]);
-        fp2_neg(&y1, &y1);
-        line_add(&l0, &l1, &l3, &m[j], &x1, &y1);
-        fp12_mul_line(&acc, &acc, &l0, &l1, &l3);
+        if (m[j].pre) {
+            mul_by_line(&acc, &m[j].pre[k], &m[j]);
+            mul_by_line(&acc, &m[j].pre[k + 1], &m[j]);
+            continue;
+        }
+        ate_frob_lines(&c, &c2, &m[j].T, &m[j].xq, &m[j].yq);
+        mul_by_line(&acc, &c, &m[j]);
+        mul_by_line(&acc, &c2, &m[j]);
     }
     fp12_mul(f, f, &acc);
 }
@@ -647,11 +798,34 @@ static int fp2_from_be_var(fp2 *r, const uint8_t a1[32], const uint8_t a0[32])
     return fp_from_be_var(&r->b, a1) && fp_from_be_var(&r->a, a0);
 }
 
-static int g2_in_subgroup_int(const g2p *q)
+/* [r]Q == O, the definition (variable time). */
+static int g2_in_subgroup_slow(const g2p *q)
 {
     g2p t;
     g2_mul_var(&t, q, R_ORDER);
     return (int)g2_is_inf(&t);
+}
+
+/* Fast test for points on the twist (El Housni, Guillevic, Piellard,
+ * eprint 2022/348, BN case): [r]Q == O iff
+ *   [u+1]Q + psi([u]Q) + psi^2([u]Q) == psi^3([2u]Q).
+ * Cross-checked against [r]Q on points inside and outside G2 by the unit
+ * test bn254_g2_subgroup. Variable time. */
+static int g2_in_subgroup_int(const g2p *q)
+{
+    static const uint64_t U4[4] = {0x44e992b44a6909f1ULL, 0, 0, 0};
+    g2p uq, lhs, t, rhs;
+    g2_mul_var(&uq, q, U4);
+    g2_add(&lhs, &uq, q);
+    g2_psi(&t, &uq);
+    g2_add(&lhs, &lhs, &t);
+    g2_psi(&t, &t);
+    g2_add(&lhs, &lhs, &t);
+    g2_dbl(&rhs, &uq);
+    g2_psi(&rhs, &rhs);
+    g2_psi(&rhs, &rhs);
+    g2_psi(&rhs, &rhs);
+    return g2_eq_var(&lhs, &rhs);
 }
 
 void avskey_bn254_g2_generator(avskey_bn254_g2 *out)
@@ -771,6 +945,21 @@ int avskey_bn254_g2_from_raw_var(avskey_bn254_g2 *out, const uint8_t in[128], in
     return 1;
 }
 
+void avskey_bn254_g2_to_eigensdk(uint8_t out[128], const avskey_bn254_g2 *p)
+{
+    g2_affine_be(out, out + 32, out + 64, out + 96, p);
+}
+
+int avskey_bn254_g2_from_eigensdk_var(avskey_bn254_g2 *out, const uint8_t in[128], int allow_inf)
+{
+    uint8_t raw[128];
+    memcpy(raw, in + 32, 32);
+    memcpy(raw + 32, in, 32);
+    memcpy(raw + 64, in + 96, 32);
+    memcpy(raw + 96, in + 64, 32);
+    return avskey_bn254_g2_from_raw_var(out, raw, allow_inf);
+}
+
 void avskey_bn254_g2_compress(uint8_t out[64], const avskey_bn254_g2 *p)
 {
     g2p a;
@@ -833,27 +1022,30 @@ int avskey_bn254_g2_in_subgroup_var(const avskey_bn254_g2 *p)
 
 /* ---- public API: pairing ----------------------------------------------------------- */
 
-/* Multi-Miller loop over n pairs (infinity skipped), chunked so the state
- * lives on the stack. */
-static void miller_multi(fp12 *f, const avskey_bn254_g1 *p, const avskey_bn254_g2 *q, size_t n)
+/* Multi-Miller loop over n pairs (infinity skipped) and np pairs with
+ * precomputed G2 lines, chunked so the state lives on the stack. */
+static void miller_multi(fp12 *f, const avskey_bn254_g1 *p, const avskey_bn254_g2 *q, size_t n,
+                         const avskey_bn254_g1 *pp, const avskey_bn254_g2_prepared *qp, size_t np)
 {
     miller_pair m[MILLER_CHUNK];
     size_t cnt = 0;
     fp12_set_one(f);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n + np; i++) {
         g1p a;
-        g2p b;
-        fp xp, yp;
-        g1_in(&a, &p[i]);
-        g2_in(&b, &q[i]);
-        if (g1_is_inf(&a) || g2_is_inf(&b)) continue;
-        g1_to_affine(&xp, &yp, &a);
-        g2_to_affine(&m[cnt].xq, &m[cnt].yq, &b);
-        m[cnt].yp = yp;
-        fp_neg(&m[cnt].nyp, &yp);
-        fp_neg(&m[cnt].nxp, &xp);
-        fp_dbl(&m[cnt].xp3, &xp);
-        fp_add(&m[cnt].xp3, &m[cnt].xp3, &xp);
+        g1_in(&a, i < n ? &p[i] : &pp[i - n]);
+        if (g1_is_inf(&a)) continue;
+        if (i < n) {
+            g2p b;
+            g2_in(&b, &q[i]);
+            if (g2_is_inf(&b)) continue;
+            g2_to_affine(&m[cnt].xq, &m[cnt].yq, &b);
+            m[cnt].pre = NULL;
+        } else {
+            const prepared_lines *pl = (const prepared_lines *)(const void *)&qp[i - n];
+            if (pl->n != ATE_NLINES) continue; /* infinity */
+            m[cnt].pre = pl->l;
+        }
+        g1_to_affine(&m[cnt].xp, &m[cnt].yp, &a);
         if (++cnt == MILLER_CHUNK) {
             miller_loop(f, m, cnt);
             cnt = 0;
@@ -862,12 +1054,55 @@ static void miller_multi(fp12 *f, const avskey_bn254_g1 *p, const avskey_bn254_g
     if (cnt) miller_loop(f, m, cnt);
 }
 
+_Static_assert(sizeof(avskey_bn254_g2_prepared) >= sizeof(prepared_lines), "prepared size");
+_Static_assert(_Alignof(avskey_bn254_g2_prepared) >= _Alignof(prepared_lines), "prepared align");
+
+void avskey_bn254_g2_prepare(avskey_bn254_g2_prepared *out, const avskey_bn254_g2 *q)
+{
+    prepared_lines *pl = (prepared_lines *)(void *)out;
+    g2p b;
+    fp2 x, y;
+    ensure_init();
+    memset(out, 0, sizeof *out);
+    g2_in(&b, q);
+    if (g2_is_inf(&b)) return; /* n = 0: the pair contributes 1 */
+    g2_to_affine(&x, &y, &b);
+    prepare_lines(pl, &x, &y);
+}
+
+static avskey_bn254_g2_prepared g2_gen_prepared;
+static pthread_once_t g2_gen_once = PTHREAD_ONCE_INIT;
+
+static void g2_gen_prepare(void)
+{
+    avskey_bn254_g2 g;
+    avskey_bn254_g2_generator(&g);
+    avskey_bn254_g2_prepare(&g2_gen_prepared, &g);
+}
+
+const avskey_bn254_g2_prepared *avskey_bn254_g2_generator_prepared(void)
+{
+    pthread_once(&g2_gen_once, g2_gen_prepare);
+    return &g2_gen_prepared;
+}
+
+int avskey_bn254_pairing_check_prepared_var(const avskey_bn254_g1 *p, const avskey_bn254_g2 *q,
+                                            size_t n, const avskey_bn254_g1 *pp,
+                                            const avskey_bn254_g2_prepared *qp, size_t np)
+{
+    fp12 f;
+    ensure_init();
+    miller_multi(&f, p, q, n, pp, qp, np);
+    final_exp(&f, &f);
+    return fp12_is_one_var(&f);
+}
+
 void avskey_bn254_pairing_var(avskey_bn254_gt *out, const avskey_bn254_g1 *p,
                               const avskey_bn254_g2 *q)
 {
     fp12 f;
     ensure_init();
-    miller_multi(&f, p, q, 1);
+    miller_multi(&f, p, q, 1, NULL, NULL, 0);
     final_exp(&f, &f);
     memcpy(out, &f, sizeof f);
 }
@@ -876,7 +1111,7 @@ int avskey_bn254_pairing_check_var(const avskey_bn254_g1 *p, const avskey_bn254_
 {
     fp12 f;
     ensure_init();
-    miller_multi(&f, p, q, n);
+    miller_multi(&f, p, q, n, NULL, NULL, 0);
     final_exp(&f, &f);
     return fp12_is_one_var(&f);
 }
@@ -1084,4 +1319,40 @@ void avskey_bn254_test_fp2_mul(uint64_t r[8], const uint64_t a[8], const uint64_
     fp2_mul(&x, &x, &y);
     fp_to_int(r, &x.a);
     fp_to_int(r + 4, &x.b);
+}
+
+int avskey_bn254_test_gls4(uint64_t kk[4][2], int neg[4], const uint64_t k[4])
+{
+    uint64_t n[4], kr[4];
+    memcpy(kr, k, sizeof kr);
+    scalar_reduce(kr);
+    gls4_split(kk, n, kr);
+    int bits = 0;
+    for (int i = 0; i < 4; i++) {
+        neg[i] = (int)n[i];
+        for (int b = 127; b >= 0; b--)
+            if ((kk[i][b / 64] >> (b % 64)) & 1) {
+                if (b + 1 > bits) bits = b + 1;
+                break;
+            }
+    }
+    return bits;
+}
+
+int avskey_bn254_test_g2_subgroup(const avskey_bn254_g2 *p, int *slow)
+{
+    g2p a;
+    ensure_init();
+    g2_in(&a, p);
+    *slow = g2_in_subgroup_slow(&a);
+    return g2_in_subgroup_int(&a);
+}
+
+void avskey_bn254_test_fp_sqr(uint64_t r[4], const uint64_t a[4])
+{
+    fp x;
+    ensure_init();
+    fp_from_int(&x, a);
+    fp_sqr(&x, &x);
+    fp_to_int(r, &x);
 }

@@ -3,7 +3,7 @@
  *
  * Fp: Montgomery form, R = 2^256, 4x64-bit limbs, always fully reduced.
  * Every function here is constant time unless its name ends in _var.
- * Constants computed with Python from p and xi = 9+u (see docs/bn254.md). */
+ * Constants: derived from p and xi = 9+u by tools/bn254_constants.py. */
 #ifndef AVSKEY_BN254_FIELD_IMPL_H
 #define AVSKEY_BN254_FIELD_IMPL_H
 
@@ -12,7 +12,15 @@
 #include <string.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
-#include <immintrin.h>
+#endif
+
+/* Inline asm (x86-64 only, optimised builds only: at -O0 the compiler may
+ * not find the registers the asm blocks ask for). -DAVSKEY_NO_ASM forces
+ * the portable C everywhere. */
+#if defined(__x86_64__) && defined(__OPTIMIZE__) && !defined(AVSKEY_NO_ASM)
+#define BN_ASM 1
+#else
+#define BN_ASM 0
 #endif
 
 typedef unsigned __int128 u128;
@@ -49,6 +57,20 @@ int avskey_bn254_cpu_has_adx(void)
 }
 
 /* ---- limb helpers -------------------------------------------------------- */
+
+/* Hides a value from the optimiser so that masks derived from secrets stay
+ * masks (clang otherwise turns "x & mask" selections back into branches;
+ * caught by the valgrind ctime test). */
+static inline uint64_t ct_barrier(uint64_t x)
+{
+#if defined(__GNUC__)
+    __asm__("" : "+r"(x));
+    return x;
+#else
+    volatile uint64_t v = x;
+    return v;
+#endif
+}
 
 /* r = t - p if t >= p else t, for t < 2p (t4 is the carry limb). */
 static inline void fp_reduce_once(uint64_t r[4], const uint64_t t[4], uint64_t t4)
@@ -96,83 +118,84 @@ static inline void fp_mul_port(fp *r, const fp *a, const fp *b)
     fp_reduce_once(r->v, t, t[4]);
 }
 
-#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+#if BN_ASM
 /* One row of the CIOS Montgomery product with two carry chains: t += a*b[i]
  * (lo halves on the CF chain with ADCX, hi halves on the OF chain with
- * ADOX), then t = (t + m*p) / 2^64 with m = t0 * N0. p < 2^254, so t stays
- * below 2p in four limbs plus the one-limb carry A. */
-#define FP_MULX_ROW(i)                                                          \
+ * ADOX), then t = (t + m*p) / 2^64 with m = t0 * N0. The running value is
+ * (A0, A1, A2, A3) plus the carry limb C; the row leaves it in
+ * (A1, A2, A3, H), so the next row renames registers instead of moving.
+ * p < 2^254, so the value stays below a + p < 2^256 (inputs may be < 2p). */
+#define FP_MULX_ROW(i, A0, A1, A2, A3, C, H)                                    \
     "movq " #i "*8(%[b]), %%rdx\n\t"                                             \
     "xorl %%eax, %%eax\n\t"                                                     \
-    "mulxq 0(%[a]), %[lo], %[hi]\n\t"                                           \
-    "adcxq %[lo], %[t0]\n\t"                                                    \
-    "adoxq %[hi], %[t1]\n\t"                                                    \
-    "mulxq 8(%[a]), %[lo], %[hi]\n\t"                                           \
-    "adcxq %[lo], %[t1]\n\t"                                                    \
-    "adoxq %[hi], %[t2]\n\t"                                                    \
-    "mulxq 16(%[a]), %[lo], %[hi]\n\t"                                          \
-    "adcxq %[lo], %[t2]\n\t"                                                    \
-    "adoxq %[hi], %[t3]\n\t"                                                    \
-    "mulxq 24(%[a]), %[lo], %[c]\n\t"                                           \
-    "adcxq %[lo], %[t3]\n\t"                                                    \
-    "adoxq %%rax, %[c]\n\t"                                                     \
-    "adcxq %%rax, %[c]\n\t"                                                     \
-    "movq %[t0], %%rdx\n\t"                                                     \
+    "mulxq 0(%[a]), %[lo], %[" #H "]\n\t"                                       \
+    "adcxq %[lo], %[" #A0 "]\n\t"                                               \
+    "adoxq %[" #H "], %[" #A1 "]\n\t"                                           \
+    "mulxq 8(%[a]), %[lo], %[" #H "]\n\t"                                       \
+    "adcxq %[lo], %[" #A1 "]\n\t"                                               \
+    "adoxq %[" #H "], %[" #A2 "]\n\t"                                           \
+    "mulxq 16(%[a]), %[lo], %[" #H "]\n\t"                                      \
+    "adcxq %[lo], %[" #A2 "]\n\t"                                               \
+    "adoxq %[" #H "], %[" #A3 "]\n\t"                                           \
+    "mulxq 24(%[a]), %[lo], %[" #C "]\n\t"                                      \
+    "adcxq %[lo], %[" #A3 "]\n\t"                                               \
+    "adoxq %%rax, %[" #C "]\n\t"                                                \
+    "adcxq %%rax, %[" #C "]\n\t"                                                \
+    "movq %[" #A0 "], %%rdx\n\t"                                                \
     "imulq %[n0], %%rdx\n\t"                                                    \
     "xorl %%eax, %%eax\n\t"                                                     \
-    "mulxq %[p0], %[lo], %[hi]\n\t"                                             \
-    "adcxq %[lo], %[t0]\n\t"                                                    \
-    "adoxq %[hi], %[t1]\n\t"                                                    \
-    "mulxq %[p1], %[lo], %[hi]\n\t"                                             \
-    "adcxq %[lo], %[t1]\n\t"                                                    \
-    "adoxq %[hi], %[t2]\n\t"                                                    \
-    "mulxq %[p2], %[lo], %[hi]\n\t"                                             \
-    "adcxq %[lo], %[t2]\n\t"                                                    \
-    "adoxq %[hi], %[t3]\n\t"                                                    \
-    "mulxq %[p3], %[lo], %[hi]\n\t"                                             \
-    "adcxq %[lo], %[t3]\n\t"                                                    \
-    "adoxq %%rax, %[hi]\n\t"                                                    \
-    "adcxq %[c], %[hi]\n\t"                                                     \
-    "movq %[t1], %[t0]\n\t"                                                     \
-    "movq %[t2], %[t1]\n\t"                                                     \
-    "movq %[t3], %[t2]\n\t"                                                     \
-    "movq %[hi], %[t3]\n\t"
+    "mulxq %[p0], %[lo], %[" #H "]\n\t"                                         \
+    "adcxq %[lo], %[" #A0 "]\n\t"                                               \
+    "adoxq %[" #H "], %[" #A1 "]\n\t"                                           \
+    "mulxq %[p1], %[lo], %[" #H "]\n\t"                                         \
+    "adcxq %[lo], %[" #A1 "]\n\t"                                               \
+    "adoxq %[" #H "], %[" #A2 "]\n\t"                                           \
+    "mulxq %[p2], %[lo], %[" #H "]\n\t"                                         \
+    "adcxq %[lo], %[" #A2 "]\n\t"                                               \
+    "adoxq %[" #H "], %[" #A3 "]\n\t"                                           \
+    "mulxq %[p3], %[lo], %[" #H "]\n\t"                                         \
+    "adcxq %[lo], %[" #A3 "]\n\t"                                               \
+    "adoxq %%rax, %[" #H "]\n\t"                                                \
+    "adcxq %[" #C "], %[" #H "]\n\t"
 
 /* MULX/ADCX/ADOX Montgomery multiplication; only called when the CPU has
  * BMI2 and ADX (checked with cpuid at run time). Constant time. */
 __attribute__((always_inline)) static inline void fp_mul_adx(fp *r, const fp *a, const fp *b)
 {
-    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, lo, hi, c;
-    __asm__(FP_MULX_ROW(0) FP_MULX_ROW(1) FP_MULX_ROW(2) FP_MULX_ROW(3)
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, c, h, lo;
+    __asm__(FP_MULX_ROW(0, t0, t1, t2, t3, c, h)  /* value in (t1, t2, t3, h) */
+            FP_MULX_ROW(1, t1, t2, t3, h, t0, c)  /* (t2, t3, h, c) */
+            FP_MULX_ROW(2, t2, t3, h, c, t1, t0)  /* (t3, h, c, t0) */
+            FP_MULX_ROW(3, t3, h, c, t0, t2, t1)  /* (h, c, t0, t1) */
             /* conditional final subtraction of p */
+            "movq %[h], %[t2]\n\t"
+            "subq %[p0], %[t2]\n\t"
+            "movq %[c], %[t3]\n\t"
+            "sbbq %[p1], %[t3]\n\t"
             "movq %[t0], %[lo]\n\t"
-            "subq %[p0], %[lo]\n\t"
-            "movq %[t1], %[hi]\n\t"
-            "sbbq %[p1], %[hi]\n\t"
-            "movq %[t2], %[c]\n\t"
-            "sbbq %[p2], %[c]\n\t"
-            "movq %[t3], %%rdx\n\t"
+            "sbbq %[p2], %[lo]\n\t"
+            "movq %[t1], %%rdx\n\t"
             "sbbq %[p3], %%rdx\n\t"
+            "cmovncq %[t2], %[h]\n\t"
+            "cmovncq %[t3], %[c]\n\t"
             "cmovncq %[lo], %[t0]\n\t"
-            "cmovncq %[hi], %[t1]\n\t"
-            "cmovncq %[c], %[t2]\n\t"
-            "cmovncq %%rdx, %[t3]\n\t"
+            "cmovncq %%rdx, %[t1]\n\t"
             : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [lo] "=&r"(lo),
-              [hi] "=&r"(hi), [c] "=&r"(c)
+              [h] "=&r"(h), [c] "=&r"(c)
             : [a] "r"(a->v), [b] "r"(b->v), "m"(*(const uint64_t(*)[4])a->v),
               "m"(*(const uint64_t(*)[4])b->v), [n0] "m"(N0), [p0] "m"(P[0]), [p1] "m"(P[1]),
               [p2] "m"(P[2]), [p3] "m"(P[3])
             : "rax", "rdx", "cc");
-    r->v[0] = t0;
-    r->v[1] = t1;
-    r->v[2] = t2;
-    r->v[3] = t3;
+    r->v[0] = h;
+    r->v[1] = c;
+    r->v[2] = t0;
+    r->v[3] = t1;
 }
 #endif
 
 __attribute__((always_inline)) static inline void fp_mul(fp *r, const fp *a, const fp *b)
 {
-#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+#if BN_ASM
     if (avskey_bn254_use_adx > 0) {
         fp_mul_adx(r, a, b);
         return;
@@ -181,7 +204,7 @@ __attribute__((always_inline)) static inline void fp_mul(fp *r, const fp *a, con
     fp_mul_port(r, a, b);
 }
 
-static inline void fp_sqr(fp *r, const fp *a) { fp_mul(r, a, a); }
+static inline void fp_sqr(fp *r, const fp *a);
 
 static inline void fp_add_c(fp *r, const fp *a, const fp *b)
 {
@@ -215,7 +238,7 @@ static inline void fp_sub_c(fp *r, const fp *a, const fp *b)
     }
 }
 
-#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+#if BN_ASM
 /* r = a + b mod p: add, trial-subtract p, select with CMOV. */
 __attribute__((always_inline)) static inline void fp_add(fp *r, const fp *a, const fp *b)
 {
@@ -297,7 +320,7 @@ static inline uint64_t fp_eq(const fp *a, const fp *b)
     return 1 ^ ((z | ((uint64_t)0 - z)) >> 63);
 }
 
-static inline void fp_neg(fp *r, const fp *a)
+__attribute__((always_inline)) static inline void fp_neg(fp *r, const fp *a)
 {
     uint64_t nz = (uint64_t)0 - (1 ^ fp_is_zero(a));
     u128 d = 0;
@@ -309,9 +332,9 @@ static inline void fp_neg(fp *r, const fp *a)
 }
 
 /* r = a if flag (0/1) else r. */
-static inline void fp_cmov(fp *r, const fp *a, uint64_t flag)
+__attribute__((always_inline)) static inline void fp_cmov(fp *r, const fp *a, uint64_t flag)
 {
-    uint64_t m = (uint64_t)0 - flag;
+    uint64_t m = ct_barrier((uint64_t)0 - flag);
     _Pragma("GCC unroll 8")
     for (int i = 0; i < 4; i++) r->v[i] ^= m & (r->v[i] ^ a->v[i]);
 }
@@ -429,32 +452,47 @@ static inline int fp_is_largest_var(const fp *a)
 
 /* ---- Fp2 ------------------------------------------------------------------ */
 
-static inline void fp2_add(fp2 *r, const fp2 *x, const fp2 *y)
+__attribute__((always_inline)) static inline void fp2_add(fp2 *r, const fp2 *x, const fp2 *y)
 {
     fp_add(&r->a, &x->a, &y->a);
     fp_add(&r->b, &x->b, &y->b);
 }
-static inline void fp2_sub(fp2 *r, const fp2 *x, const fp2 *y)
+__attribute__((always_inline)) static inline void fp2_sub(fp2 *r, const fp2 *x, const fp2 *y)
 {
     fp_sub(&r->a, &x->a, &y->a);
     fp_sub(&r->b, &x->b, &y->b);
 }
-static inline void fp2_dbl(fp2 *r, const fp2 *x)
+__attribute__((always_inline)) static inline void fp2_dbl(fp2 *r, const fp2 *x)
 {
     fp_dbl(&r->a, &x->a);
     fp_dbl(&r->b, &x->b);
 }
-static inline void fp2_neg(fp2 *r, const fp2 *x)
+__attribute__((always_inline)) static inline void fp2_neg(fp2 *r, const fp2 *x)
 {
     fp_neg(&r->a, &x->a);
     fp_neg(&r->b, &x->b);
 }
-static inline void fp2_conj(fp2 *r, const fp2 *x)
+__attribute__((always_inline)) static inline void fp2_conj(fp2 *r, const fp2 *x)
 {
     r->a = x->a;
     fp_neg(&r->b, &x->b);
 }
-#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+/* Plain (unreduced) sum of two canonical elements: < 2p < 2^255. fp_mul
+ * accepts factors < 2p (with p < 2^254 the CIOS running value stays below
+ * a + p < 2^256 and the result below 2p before its final subtraction), so
+ * Karatsuba sums skip their reduction. */
+static inline void fp_add_nr(fp *r, const fp *a, const fp *b)
+{
+    u128 c = 0;
+    _Pragma("GCC unroll 4")
+    for (int i = 0; i < 4; i++) {
+        c += (u128)a->v[i] + b->v[i];
+        r->v[i] = (uint64_t)c;
+        c >>= 64;
+    }
+}
+
+#if BN_ASM
 /* Lazy reduction for Fp2 (MULX/ADX path): the three Karatsuba products are
  * kept as 512-bit integers and only the two results are reduced. */
 
@@ -554,65 +592,149 @@ __attribute__((always_inline)) static inline void fp_redc(fp *r, const uint64_t 
     r->v[3] = t3;
 }
 
-/* 4-limb plain addition (no reduction; inputs < p so no overflow). */
-static inline void int_add4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4])
+/* From T = (t0, t1, t2) (three 512-bit products, 24 limbs) computes
+ * C = (c0, c1) with c0 = t0 - t1 (+ p*2^256 when negative) and
+ * c1 = t2 - t0 - t1, both in [0, p*2^256). */
+__attribute__((always_inline)) static inline void fp2_lazy_combine(uint64_t C[16], const uint64_t T[24])
 {
-    u128 c = 0;
-    _Pragma("GCC unroll 4")
-    for (int i = 0; i < 4; i++) {
-        c += (u128)a[i] + b[i];
-        r[i] = (uint64_t)c;
-        c >>= 64;
-    }
+    uint64_t r0, r1, r2, r3, r4, r5, r6, r7, m;
+    __asm__("movq 128(%[T]), %[r0]\n\t" "subq 0(%[T]), %[r0]\n\t"
+            "movq 136(%[T]), %[r1]\n\t" "sbbq 8(%[T]), %[r1]\n\t"
+            "movq 144(%[T]), %[r2]\n\t" "sbbq 16(%[T]), %[r2]\n\t"
+            "movq 152(%[T]), %[r3]\n\t" "sbbq 24(%[T]), %[r3]\n\t"
+            "movq 160(%[T]), %[r4]\n\t" "sbbq 32(%[T]), %[r4]\n\t"
+            "movq 168(%[T]), %[r5]\n\t" "sbbq 40(%[T]), %[r5]\n\t"
+            "movq 176(%[T]), %[r6]\n\t" "sbbq 48(%[T]), %[r6]\n\t"
+            "movq 184(%[T]), %[r7]\n\t" "sbbq 56(%[T]), %[r7]\n\t"
+            "subq 64(%[T]), %[r0]\n\t" "sbbq 72(%[T]), %[r1]\n\t"
+            "sbbq 80(%[T]), %[r2]\n\t" "sbbq 88(%[T]), %[r3]\n\t"
+            "sbbq 96(%[T]), %[r4]\n\t" "sbbq 104(%[T]), %[r5]\n\t"
+            "sbbq 112(%[T]), %[r6]\n\t" "sbbq 120(%[T]), %[r7]\n\t"
+            "movq %[r0], 64(%[C])\n\t" "movq %[r1], 72(%[C])\n\t"
+            "movq %[r2], 80(%[C])\n\t" "movq %[r3], 88(%[C])\n\t"
+            "movq %[r4], 96(%[C])\n\t" "movq %[r5], 104(%[C])\n\t"
+            "movq %[r6], 112(%[C])\n\t" "movq %[r7], 120(%[C])\n\t"
+            "movq 0(%[T]), %[r0]\n\t" "subq 64(%[T]), %[r0]\n\t"
+            "movq 8(%[T]), %[r1]\n\t" "sbbq 72(%[T]), %[r1]\n\t"
+            "movq 16(%[T]), %[r2]\n\t" "sbbq 80(%[T]), %[r2]\n\t"
+            "movq 24(%[T]), %[r3]\n\t" "sbbq 88(%[T]), %[r3]\n\t"
+            "movq 32(%[T]), %[r4]\n\t" "sbbq 96(%[T]), %[r4]\n\t"
+            "movq 40(%[T]), %[r5]\n\t" "sbbq 104(%[T]), %[r5]\n\t"
+            "movq 48(%[T]), %[r6]\n\t" "sbbq 112(%[T]), %[r6]\n\t"
+            "movq 56(%[T]), %[r7]\n\t" "sbbq 120(%[T]), %[r7]\n\t"
+            "sbbq %[m], %[m]\n\t"
+            "movq %[r0], 0(%[C])\n\t" "movq %[r1], 8(%[C])\n\t"
+            "movq %[r2], 16(%[C])\n\t" "movq %[r3], 24(%[C])\n\t"
+            "movq %[p0], %[r0]\n\t" "andq %[m], %[r0]\n\t"
+            "movq %[p1], %[r1]\n\t" "andq %[m], %[r1]\n\t"
+            "movq %[p2], %[r2]\n\t" "andq %[m], %[r2]\n\t"
+            "movq %[p3], %[r3]\n\t" "andq %[m], %[r3]\n\t"
+            "addq %[r0], %[r4]\n\t" "adcq %[r1], %[r5]\n\t"
+            "adcq %[r2], %[r6]\n\t" "adcq %[r3], %[r7]\n\t"
+            "movq %[r4], 32(%[C])\n\t" "movq %[r5], 40(%[C])\n\t"
+            "movq %[r6], 48(%[C])\n\t" "movq %[r7], 56(%[C])\n\t"
+            : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4),
+              [r5] "=&r"(r5), [r6] "=&r"(r6), [r7] "=&r"(r7), [m] "=&r"(m),
+              "=m"(*(uint64_t(*)[16])C)
+            : [T] "r"(T), [C] "r"(C), "m"(*(const uint64_t(*)[24])T), [p0] "m"(P[0]),
+              [p1] "m"(P[1]), [p2] "m"(P[2]), [p3] "m"(P[3])
+            : "cc");
 }
 
-/* c0 = t0 - t1 (+ p*2^256 if negative), c1 = t2 - t0 - t1; all 8 limbs;
- * outputs must not alias inputs. */
-static inline void fp2_lazy_combine(uint64_t c0[8], uint64_t c1[8], const uint64_t t0[8],
-                                    const uint64_t t1[8], const uint64_t t2[8])
+/* t[0..7] = a^2: six cross products on two carry chains, doubled, then
+ * the four squares. */
+__attribute__((always_inline)) static inline void int_sqr_wide(uint64_t t[8], const uint64_t a[4])
 {
-    u128 d = 0, e = 0;
-    _Pragma("GCC unroll 8")
-    for (int i = 0; i < 8; i++) {
-        d = (u128)t0[i] - t1[i] - (uint64_t)((d >> 64) & 1);
-        c0[i] = (uint64_t)d;
-        e = (u128)t2[i] - t0[i] - (uint64_t)((e >> 64) & 1);
-        c1[i] = (uint64_t)e;
-    }
-    uint64_t m = (uint64_t)0 - (uint64_t)((d >> 64) & 1);
-    d = 0;
-    e = 0;
-    _Pragma("GCC unroll 8")
-    for (int i = 0; i < 8; i++) {
-        e = (u128)c1[i] - t1[i] - (uint64_t)((e >> 64) & 1);
-        c1[i] = (uint64_t)e;
-    }
-    u128 c = 0;
-    _Pragma("GCC unroll 4")
-    for (int i = 0; i < 4; i++) {
-        c += (u128)c0[4 + i] + (P[i] & m);
-        c0[4 + i] = (uint64_t)c;
-        c >>= 64;
-    }
+    uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
+    __asm__("xorl %%eax, %%eax\n\t"
+            "movq 0(%[a]), %%rdx\n\t"
+            "mulxq 8(%[a]), %[t1], %[t2]\n\t"
+            "mulxq 16(%[a]), %[lo], %[t3]\n\t"
+            "adcxq %[lo], %[t2]\n\t"
+            "mulxq 24(%[a]), %[lo], %[t4]\n\t"
+            "adcxq %[lo], %[t3]\n\t"
+            "movq 8(%[a]), %%rdx\n\t"
+            "mulxq 16(%[a]), %[lo], %[hi]\n\t"
+            "adoxq %[lo], %[t3]\n\t"
+            "adcxq %[hi], %[t4]\n\t"
+            "mulxq 24(%[a]), %[lo], %[t5]\n\t"
+            "adoxq %[lo], %[t4]\n\t"
+            "adcxq %%rax, %[t5]\n\t"
+            "movq 16(%[a]), %%rdx\n\t"
+            "mulxq 24(%[a]), %[lo], %[t6]\n\t"
+            "adoxq %[lo], %[t5]\n\t"
+            "adcxq %%rax, %[t6]\n\t"
+            "adoxq %%rax, %[t6]\n\t"
+            /* double the cross products into t1..t7 */
+            "xorl %k[t7], %k[t7]\n\t"
+            "addq %[t1], %[t1]\n\t"
+            "adcq %[t2], %[t2]\n\t"
+            "adcq %[t3], %[t3]\n\t"
+            "adcq %[t4], %[t4]\n\t"
+            "adcq %[t5], %[t5]\n\t"
+            "adcq %[t6], %[t6]\n\t"
+            "adcq %[t7], %[t7]\n\t"
+            /* add the squares a_i^2 at limbs 2i, 2i+1 */
+            "movq 0(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[t0], %[hi]\n\t"
+            "addq %[hi], %[t1]\n\t"
+            "movq 8(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[lo], %[hi]\n\t"
+            "adcq %[lo], %[t2]\n\t"
+            "adcq %[hi], %[t3]\n\t"
+            "movq 16(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[lo], %[hi]\n\t"
+            "adcq %[lo], %[t4]\n\t"
+            "adcq %[hi], %[t5]\n\t"
+            "movq 24(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[lo], %[hi]\n\t"
+            "adcq %[lo], %[t6]\n\t"
+            "adcq %[hi], %[t7]\n\t"
+            : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
+              [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
+            : [a] "r"(a), "m"(*(const uint64_t(*)[4])a)
+            : "rax", "rdx", "cc");
+    t[0] = t0;
+    t[1] = t1;
+    t[2] = t2;
+    t[3] = t3;
+    t[4] = t4;
+    t[5] = t5;
+    t[6] = t6;
+    t[7] = t7;
 }
 
 static inline void fp2_mul_lazy(fp2 *r, const fp2 *x, const fp2 *y)
 {
-    uint64_t t0[8], t1[8], t2[8], c0[8], c1[8], sa[4], sb[4];
-    int_mul_wide(t0, x->a.v, y->a.v);
-    int_mul_wide(t1, x->b.v, y->b.v);
-    int_add4(sa, x->a.v, x->b.v);
-    int_add4(sb, y->a.v, y->b.v);
-    int_mul_wide(t2, sa, sb);
-    fp2_lazy_combine(c0, c1, t0, t1, t2);
-    fp_redc(&r->a, c0);
-    fp_redc(&r->b, c1);
+    uint64_t T[24], C[16];
+    fp sa, sb;
+    int_mul_wide(T, x->a.v, y->a.v);
+    int_mul_wide(T + 8, x->b.v, y->b.v);
+    fp_add_nr(&sa, &x->a, &x->b);
+    fp_add_nr(&sb, &y->a, &y->b);
+    int_mul_wide(T + 16, sa.v, sb.v);
+    fp2_lazy_combine(C, T);
+    fp_redc(&r->a, C);
+    fp_redc(&r->b, C + 8);
 }
 #endif
 
+static inline void fp_sqr(fp *r, const fp *a)
+{
+#if BN_ASM && !defined(AVSKEY_NO_LAZY)
+    if (avskey_bn254_use_adx > 0) {
+        uint64_t t[8];
+        int_sqr_wide(t, a->v);
+        fp_redc(r, t);
+        return;
+    }
+#endif
+    fp_mul(r, a, a);
+}
+
 static inline void fp2_mul(fp2 *r, const fp2 *x, const fp2 *y)
 {
-#if defined(__x86_64__) && !defined(AVSKEY_NO_ASM)
+#if BN_ASM && !defined(AVSKEY_NO_LAZY)
     if (avskey_bn254_use_adx > 0) {
         fp2_mul_lazy(r, x, y);
         return;
@@ -621,8 +743,8 @@ static inline void fp2_mul(fp2 *r, const fp2 *x, const fp2 *y)
     fp t0, t1, s0, s1;
     fp_mul(&t0, &x->a, &y->a);
     fp_mul(&t1, &x->b, &y->b);
-    fp_add(&s0, &x->a, &x->b);
-    fp_add(&s1, &y->a, &y->b);
+    fp_add_nr(&s0, &x->a, &x->b);
+    fp_add_nr(&s1, &y->a, &y->b);
     fp_mul(&s0, &s0, &s1);
     fp_sub(&r->a, &t0, &t1);
     fp_sub(&s0, &s0, &t0);
@@ -631,19 +753,19 @@ static inline void fp2_mul(fp2 *r, const fp2 *x, const fp2 *y)
 static inline void fp2_sqr(fp2 *r, const fp2 *x)
 {
     fp s, d, m;
-    fp_add(&s, &x->a, &x->b);
+    fp_add_nr(&s, &x->a, &x->b);
     fp_sub(&d, &x->a, &x->b);
     fp_mul(&m, &x->a, &x->b);
     fp_mul(&r->a, &s, &d);
     fp_dbl(&r->b, &m);
 }
-static inline void fp2_mul_fp(fp2 *r, const fp2 *x, const fp *y)
+__attribute__((always_inline)) static inline void fp2_mul_fp(fp2 *r, const fp2 *x, const fp *y)
 {
     fp_mul(&r->a, &x->a, y);
     fp_mul(&r->b, &x->b, y);
 }
 /* r = x * (9 + u) */
-static inline void fp2_mul_xi(fp2 *r, const fp2 *x)
+__attribute__((always_inline)) static inline void fp2_mul_xi(fp2 *r, const fp2 *x)
 {
     fp a8, b8, ra, rb;
     fp_dbl(&a8, &x->a); fp_dbl(&a8, &a8); fp_dbl(&a8, &a8);
@@ -668,7 +790,7 @@ static inline void fp2_inv(fp2 *r, const fp2 *x)
 }
 static inline uint64_t fp2_is_zero(const fp2 *x) { return fp_is_zero(&x->a) & fp_is_zero(&x->b); }
 static inline uint64_t fp2_eq(const fp2 *x, const fp2 *y) { return fp_eq(&x->a, &y->a) & fp_eq(&x->b, &y->b); }
-static inline void fp2_cmov(fp2 *r, const fp2 *x, uint64_t f)
+__attribute__((always_inline)) static inline void fp2_cmov(fp2 *r, const fp2 *x, uint64_t f)
 {
     fp_cmov(&r->a, &x->a, f);
     fp_cmov(&r->b, &x->b, f);

@@ -180,36 +180,6 @@ static void PT_(mul_ct)(PT *r, const PT *p, const uint64_t k[4])
     avskey_wipe(&t, sizeof t);
 }
 
-/* Joint constant-time multiplication r = k1*p1 + k2*p2 with 128-bit
- * scalars (2 limbs each), 4-bit windows. */
-static void PT_(mul2_ct)(PT *r, const PT *p1, const uint64_t k1[2], const PT *p2,
-                         const uint64_t k2[2])
-{
-    PT tab1[16], tab2[16], acc, t;
-    PT_(set_inf)(&tab1[0]);
-    PT_(set_inf)(&tab2[0]);
-    tab1[1] = *p1;
-    tab2[1] = *p2;
-    for (int i = 2; i < 16; i += 2) {
-        PT_(dbl)(&tab1[i], &tab1[i / 2]);
-        PT_(add)(&tab1[i + 1], &tab1[i], p1);
-        PT_(dbl)(&tab2[i], &tab2[i / 2]);
-        PT_(add)(&tab2[i + 1], &tab2[i], p2);
-    }
-    PT_(set_inf)(&acc);
-    for (int i = 31; i >= 0; i--) {
-        if (i != 31) for (int j = 0; j < 4; j++) PT_(dbl)(&acc, &acc);
-        PT_(lookup)(&t, tab1, 16, (unsigned)(k1[i / 16] >> ((i % 16) * 4)) & 15u);
-        PT_(add)(&acc, &acc, &t);
-        PT_(lookup)(&t, tab2, 16, (unsigned)(k2[i / 16] >> ((i % 16) * 4)) & 15u);
-        PT_(add)(&acc, &acc, &t);
-    }
-    *r = acc;
-    avskey_wipe(tab1, sizeof tab1);
-    avskey_wipe(tab2, sizeof tab2);
-    avskey_wipe(&t, sizeof t);
-}
-
 /* r = k*p for public k and p (variable time). */
 static void PT_(mul_var)(PT *r, const PT *p, const uint64_t k[4])
 {
@@ -229,4 +199,56 @@ static void PT_(mul_var)(PT *r, const PT *p, const uint64_t k[4])
         if (d) PT_(add)(&acc, &acc, &tab[d]);
     }
     *r = acc;
+}
+
+/* tab[j] = j*p for j = 0..8 (7 group operations). */
+static void PT_(table9)(PT tab[9], const PT *p)
+{
+    PT_(set_inf)(&tab[0]);
+    tab[1] = *p;
+    for (int j = 2; j <= 8; j += 2) {
+        PT_(dbl)(&tab[j], &tab[j / 2]);
+        if (j < 8) PT_(add)(&tab[j + 1], &tab[j], p);
+    }
+}
+
+/* r = (-1)^neg * tab[idx] for idx <= 8 and neg in {0,1}: reads all nine
+ * entries with masks (constant time in idx and neg). */
+static inline void PT_(lookup9)(PT *r, const PT tab[9], uint64_t idx, uint64_t neg)
+{
+    enum { NW = sizeof(PT) / sizeof(uint64_t) };
+    uint64_t acc[NW];
+    memset(acc, 0, sizeof acc);
+    for (uint64_t i = 0; i < 9; i++) {
+        uint64_t m = ct_barrier((uint64_t)0 - (((i ^ idx) - 1) >> 63));
+        const uint64_t *w = (const uint64_t *)(const void *)&tab[i];
+        for (size_t j = 0; j < NW; j++) acc[j] |= w[j] & m;
+    }
+    memcpy(r, acc, sizeof acc);
+    PT_(cneg)(r, neg);
+}
+
+/* r = sum over i < n of k_i * P_i, where tabs[i] = table9(P_i) and
+ * dig[i][0..W-1] is the signed base-16 recoding of k_i (digits -7..8,
+ * least significant first); neg[i] negates P_i. Constant time in the
+ * digits, the signs and the points. */
+static void PT_(msm_ct)(PT *r, const PT (*tabs)[9], const signed char (*dig)[40],
+                        const uint64_t *neg, int n, int W)
+{
+    PT acc, t;
+    PT_(set_inf)(&acc);
+    for (int w = W - 1; w >= 0; w--) {
+        if (w != W - 1)
+            for (int j = 0; j < 4; j++) PT_(dbl)(&acc, &acc);
+        for (int i = 0; i < n; i++) {
+            uint32_t d = (uint32_t)(int32_t)dig[i][w];
+            uint32_t s = d >> 31;
+            uint32_t a = (d ^ (0u - s)) + s; /* |digit| */
+            PT_(lookup9)(&t, tabs[i], a, (uint64_t)(s ^ (uint32_t)neg[i]));
+            PT_(add)(&acc, &acc, &t);
+        }
+    }
+    *r = acc;
+    avskey_wipe(&t, sizeof t);
+    avskey_wipe(&acc, sizeof acc);
 }

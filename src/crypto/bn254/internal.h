@@ -21,6 +21,7 @@ int avskey_bn254_cpu_has_adx(void);
 
 /* Test hooks (plain integers, little-endian limbs, canonical < p). */
 void avskey_bn254_test_fp_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
+void avskey_bn254_test_fp_sqr(uint64_t r[4], const uint64_t a[4]);
 void avskey_bn254_test_fp_inv(uint64_t r[4], const uint64_t a[4]);
 int avskey_bn254_test_fp_sqrt(uint64_t r[4], const uint64_t a[4]);
 /* Fp12: 1 when the cyclotomic square of x^((p^6-1)(p^2+1)) equals its
@@ -52,5 +53,11 @@ void avskey_bn254_bench_fp_mul_chain(uint64_t x[4], const uint64_t y[4], uint64_
 
 /* Fp2 product of canonical integers (a0,a1) * (b0,b1), 8 limbs each. */
 void avskey_bn254_test_fp2_mul(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]);
+
+/* 4-dimensional GLS split for G2; returns the largest bit length. */
+int avskey_bn254_test_gls4(uint64_t kk[4][2], int neg[4], const uint64_t k[4]);
+
+/* Returns the fast G2 membership test of p; *slow gets [r]p == O. */
+int avskey_bn254_test_g2_subgroup(const struct avskey_bn254_g2 *p, int *slow);
 
 #endif

@@ -30,7 +30,7 @@ TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
-HDRS     := $(shell find include src -name '*.h')
+HDRS     := $(shell find include src tests/unit -name '*.h')
 
 .PHONY: all run check bench install clean deps test-deps asan ctest fuzz
 all: $(BUILD)/avskey $(BUILD)/unit_tests
@@ -66,9 +66,9 @@ run: deps
 	scripts/demo
 
 check: test-deps
-	$(MAKE) all
-	$(MAKE) asan
-	$(MAKE) fuzz-build
+	$(MAKE) -j2 all
+	$(MAKE) -j2 asan
+	$(MAKE) -j2 fuzz-build
 	$(MAKE) ctime
 	$(MAKE) ctest
 
@@ -89,17 +89,28 @@ clean:
 	rm -rf build
 
 # ---- fuzzing (clang libFuzzer) ------------------------------------------
+# The library is compiled once with coverage + sanitizers; each target links it.
 FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_OBJ     := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 FUZZ_SECONDS ?= 600
-FUZZ_FLAGS   := -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Iinclude -Isrc $(PKG_CFLAGS)
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer-no-link,address,undefined -Iinclude -Isrc $(PKG_CFLAGS)
 
 .PHONY: fuzz-build fuzz
 fuzz-build: $(FUZZ_BIN)
 
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS)
-	@mkdir -p build/fuzz
-	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS_ALL)
+build/fuzz/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC (fuzz) $<"
+	@clang $(FUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/libavskey-fuzz.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libavskey-fuzz.a
+	@echo "  LD (fuzz) $@"
+	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libavskey-fuzz.a $(LDLIBS_ALL)
 
 fuzz: fuzz-build
 	for f in $(FUZZ_BIN); do tests/fuzz/run.sh $${f#build/fuzz/fuzz_} $(FUZZ_SECONDS); done

@@ -1,0 +1,229 @@
+// `avskey serve` as a remote signer for viem, unchanged: createWalletClient with an
+// http() transport and JSON-RPC accounts (an address string), compared byte for byte with
+// viem's local privateKeyToAccount signing for the same keys (2 imported with
+// `avskey keys import` + Web3Signer's keyfile.json fixture).
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import {
+    createWalletClient, http, defineChain, getAddress, parseTransaction, recoverTransactionAddress,
+    verifyMessage, verifyTypedData, recoverMessageAddress, hexToBytes, stringToHex, zeroAddress,
+} from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { harness, requireBinary } from './lib.mjs';
+import { makeKeystore, startDaemon } from './daemon.mjs';
+
+requireBinary();
+const t = harness('serve_viem');
+const CHAIN = 17000;
+const randHex = (n) => '0x' + crypto.randomBytes(n).toString('hex');
+
+// The JSON-RPC error behind a viem error: {code, message}. viem turns JSON-RPC errors
+// into RpcError subclasses carrying `code`, also when the answer is HTTP 400 (invalid
+// params, as Web3Signer does); an HttpRequestError's `details` is the JSON-RPC error.
+function rpcError(e) {
+    for (let cur = e; cur; cur = cur.cause) {
+        if (cur.name === 'HttpRequestError') {
+            const err = JSON.parse(cur.details);
+            return { code: err.code, message: err.message, status: cur.status };
+        }
+        if (typeof cur.code === 'number') return { code: cur.code, message: cur.details ?? cur.message };
+    }
+    throw e;
+}
+async function expectRpcError(p, code, re) {
+    let err = null;
+    try {
+        const r = await p;
+        assert.fail(`expected JSON-RPC error ${code}, got result ${JSON.stringify(r)}`);
+    } catch (e) {
+        if (e instanceof assert.AssertionError) throw e;
+        err = rpcError(e);
+    }
+    assert.equal(err.code, code, `error code (message ${JSON.stringify(err.message)})`);
+    if (re) assert.match(err.message, re);
+    return err;
+}
+
+const ks = makeKeystore(2);
+const keys = ks.keys.map((k) => ({ ...k, local: privateKeyToAccount(k.privateKey) }));
+const d = await startDaemon(ks, ['--chain-id', String(CHAIN)]);
+const chain = defineChain({
+    id: CHAIN, name: 'avskey-test', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [d.url] } },
+});
+const viemRequests = [];   // sizes of the HTTP bodies viem sent (1 = single call)
+const transport = (batch) => http(d.url, {
+    batch, retryCount: 0,
+    onFetchRequest: async (req) => {
+        const b = JSON.parse(await req.clone().text());
+        viemRequests.push(Array.isArray(b) ? b.length : 1);
+    },
+});
+const client = createWalletClient({ chain, transport: transport(false) });
+const batched = createWalletClient({ chain, transport: transport(true) });
+// one client per key with the JSON-RPC account hoisted (account: address string)
+const clientOf = new Map(keys.map((k) => [k.address, createWalletClient({ account: k.wallet.address, chain, transport: transport(false) })]));
+
+try {
+    await t.test('getChainId == --chain-id; getAddresses == the imported keys', async () => {
+        assert.equal(await client.getChainId(), CHAIN);
+        const addrs = await client.getAddresses();
+        assert.deepEqual(addrs, keys.map((k) => k.address).sort().map((a) => getAddress(a)));
+        assert.deepEqual(await client.request({ method: 'eth_accounts' }), keys.map((k) => k.address).sort());
+    });
+
+    const messages = ['hello', '', 'some random data to be signed', '0xdeadbeef', 'Grüße Ωμέγα 日本語 🔑', 'y'.repeat(2000),
+        { raw: randHex(32) }, { raw: hexToBytes(randHex(100)) }, { raw: '0x' }, { raw: Uint8Array.of(0) }];
+    await t.test(`signMessage (personal_sign): ${messages.length} messages x ${keys.length} keys == privateKeyToAccount`, async () => {
+        for (const k of keys) {
+            for (const message of messages) {
+                const sig = await clientOf.get(k.address).signMessage({ message });
+                assert.equal(sig, await k.local.signMessage({ message }), `${k.name} ${JSON.stringify(message).slice(0, 40)}`);
+                assert.equal(await recoverMessageAddress({ message, signature: sig }), k.local.address);
+                assert.ok(await verifyMessage({ address: k.local.address, message, signature: sig }));
+            }
+        }
+    });
+
+    await t.test('the Web3Signer eth_sign vector through viem signMessage, lowercase account', async () => {
+        const sig = await client.signMessage({ account: keys[0].address, message: 'some random data to be signed' });
+        assert.equal(sig, '0x22cf811d54835be906e45d728dfc8a7a32bb65ce146a4ccb6b689b8d8182a30f'
+            + '19fdb947229991b9dfd63b67fe4ebb59a3d3f8d9ed95b27e0c3d34e1800afbd81b');
+    });
+
+    await t.test('http({batch: true}): concurrent signMessage calls go in one batch, all right', async () => {
+        const before = viemRequests.length;
+        const jobs = keys.flatMap((k) => ['a', 'b', 'c'].map((m) => [k, m, batched.signMessage({ account: k.wallet.address, message: m })]));
+        for (const [k, m, p] of jobs) assert.equal(await p, await k.local.signMessage({ message: m }));
+        const sizes = viemRequests.slice(before);
+        assert.ok(sizes.some((n) => n > 1), `viem sent a batch (sizes ${sizes.join(',')})`);
+    });
+
+    const typed = [
+        {
+            what: 'Mail: nested struct, struct array, string, bytes',
+            domain: { name: 'Ether Mail', version: '1', chainId: CHAIN, verifyingContract: '0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC' },
+            types: {
+                Person: [{ name: 'name', type: 'string' }, { name: 'wallet', type: 'address' }],
+                Mail: [{ name: 'from', type: 'Person' }, { name: 'to', type: 'Person[]' }, { name: 'contents', type: 'string' },
+                    { name: 'attachment', type: 'bytes' }],
+            },
+            primaryType: 'Mail',
+            message: {
+                from: { name: 'Cow', wallet: '0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826' },
+                to: [{ name: 'Bob', wallet: '0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB' }, { name: 'Ωμέγα', wallet: zeroAddress }],
+                contents: 'Hello, Bob!', attachment: randHex(45),
+            },
+        },
+        {
+            what: 'atomic types, fixed and nested arrays, bigint extremes, domain with salt',
+            domain: { name: 'AVS', version: '2', chainId: CHAIN, verifyingContract: '0x1111111111111111111111111111111111111111', salt: randHex(32) },
+            types: {
+                Leaf: [{ name: 'ok', type: 'bool' }, { name: 'tag', type: 'bytes4' }, { name: 'blob', type: 'bytes' }],
+                Root: [{ name: 'u256', type: 'uint256' }, { name: 'i256', type: 'int256' }, { name: 'i8', type: 'int8' },
+                    { name: 'b32', type: 'bytes32' }, { name: 'fixed', type: 'uint16[3]' }, { name: 'matrix', type: 'uint256[][]' },
+                    { name: 'leaves', type: 'Leaf[]' }, { name: 'names', type: 'string[]' }],
+            },
+            primaryType: 'Root',
+            message: {
+                u256: (1n << 256n) - 1n, i256: -(1n << 255n), i8: -128, b32: randHex(32), fixed: [0, 1, 65535],
+                matrix: [[1n], [], [2n, 3n]],
+                leaves: [{ ok: true, tag: '0xdeadbeef', blob: '0x' }, { ok: false, tag: '0x00000000', blob: randHex(70) }],
+                names: ['', 'é', 'x'.repeat(100)],
+            },
+        },
+    ];
+    for (const c of typed) {
+        await t.test(`signTypedData (eth_signTypedData_v4): ${c.what}, ${keys.length} keys == privateKeyToAccount`, async () => {
+            for (const k of keys) {
+                const args = { domain: c.domain, types: c.types, primaryType: c.primaryType, message: c.message };
+                const sig = await clientOf.get(k.address).signTypedData(args);
+                assert.equal(sig, await k.local.signTypedData(args), k.name);
+                assert.ok(await verifyTypedData({ ...args, address: k.local.address, signature: sig }));
+            }
+        });
+    }
+
+    await t.test('signTypedData with domain chainId 1 is refused (-32000)', async () => {
+        const c = typed[0];
+        await expectRpcError(clientOf.get(keys[1].address).signTypedData({ domain: { ...c.domain, chainId: 1 },
+            types: c.types, primaryType: c.primaryType, message: c.message }), -32000, /chain/i);
+    });
+
+    const to = getAddress('0x' + 'cd'.repeat(20));
+    const txs = [
+        { what: 'legacy', tx: { nonce: 0, gas: 21000n, gasPrice: 1_000_000_000n, to, data: '0x' }, type: 'legacy' },
+        { what: 'legacy with type, calldata', tx: { type: 'legacy', nonce: 77, gas: 500000n, gasPrice: 3n, to, data: randHex(260) }, type: 'legacy' },
+        { what: 'EIP-2930', tx: { type: 'eip2930', nonce: 1, gas: 60000n, gasPrice: 2_000_000_000n, to, data: '0x12345678',
+            accessList: [{ address: getAddress('0x' + '11'.repeat(20)), storageKeys: [randHex(32), randHex(32)] }] }, type: 'eip2930' },
+        { what: 'EIP-2930 without type (accessList + gasPrice)', tx: { nonce: 2, gas: 60000n, gasPrice: 9n, to, data: '0x01',
+            accessList: [{ address: getAddress('0x' + '44'.repeat(20)), storageKeys: [] }] }, type: 'eip2930' },
+        { what: 'EIP-1559', tx: { type: 'eip1559', nonce: 3, gas: 100000n, maxFeePerGas: 30_000_000_000n, maxPriorityFeePerGas: 1_500_000_000n, to, data: randHex(36) }, type: 'eip1559' },
+        { what: 'EIP-1559 without type, accessList, contract creation', tx: { nonce: 4, gas: 900000n, maxFeePerGas: 5n, maxPriorityFeePerGas: 5n, data: randHex(100),
+            accessList: [{ address: getAddress('0x' + '55'.repeat(20)), storageKeys: [randHex(32)] }] }, type: 'eip1559' },
+    ];
+    for (const c of txs) {
+        await t.test(`signTransaction ${c.what}: == privateKeyToAccount, parseTransaction/recoverTransactionAddress right`, async () => {
+            for (const k of [keys[0], keys[1]]) {
+                const raw = await clientOf.get(k.address).signTransaction(c.tx);
+                assert.equal(raw, await k.local.signTransaction({ ...c.tx, chainId: CHAIN }), `${k.name} byte for byte`);
+                const p = parseTransaction(raw);
+                assert.equal(p.type, c.type);
+                assert.equal(p.chainId, CHAIN);
+                assert.equal(p.nonce ?? 0, c.tx.nonce);
+                assert.equal(p.gas, c.tx.gas);
+                assert.equal(p.to?.toLowerCase(), c.tx.to?.toLowerCase());
+                assert.equal(p.data ?? '0x', c.tx.data);
+                assert.equal(p.value ?? 0n, 0n);
+                if (c.type === 'eip1559') {
+                    assert.equal(p.maxFeePerGas, c.tx.maxFeePerGas);
+                    assert.equal(p.maxPriorityFeePerGas, c.tx.maxPriorityFeePerGas);
+                } else {
+                    assert.equal(p.gasPrice, c.tx.gasPrice);
+                }
+                if (c.type !== 'legacy') assert.deepEqual(p.accessList ?? [], c.tx.accessList ?? []);
+                assert.equal(await recoverTransactionAddress({ serializedTransaction: raw }), k.local.address);
+            }
+        });
+    }
+
+    await t.test('client.request eth_signTransaction directly (eigensdk-style fields, no chainId)', async () => {
+        const k = keys[2];
+        const raw = await client.request({ method: 'eth_signTransaction', params: [{
+            from: k.address, to, gas: '0x5208', gasPrice: '0x3b9aca00', nonce: '0x7', data: '0xa9059cbb' }] });
+        assert.equal(raw, await k.local.signTransaction({ type: 'legacy', chainId: CHAIN, to, gas: 21000n, gasPrice: 1_000_000_000n, nonce: 7, data: '0xa9059cbb' }));
+    });
+
+    const base = { nonce: 1, gas: 21000n, gasPrice: 1n, to, data: '0x' };
+    await t.test('policy: value > 0 refused (-32000, value transfer)', async () => {
+        await expectRpcError(clientOf.get(keys[1].address).signTransaction({ ...base, value: 1n }), -32000, /value transfer/i);
+        await expectRpcError(clientOf.get(keys[1].address).signTransaction({ nonce: 0, gas: 21000n, maxFeePerGas: 2n, maxPriorityFeePerGas: 1n, to, value: 10n ** 18n }),
+            -32000, /value transfer/i);
+    });
+
+    await t.test('a chain other than --chain-id: viem refuses itself; raw request -> Wrong chainId', async () => {
+        const other = defineChain({ ...chain, id: 1 });
+        await assert.rejects(client.signTransaction({ account: keys[1].wallet.address, chain: other, ...base }), /chain/i);
+        await expectRpcError(client.request({ method: 'eth_signTransaction', params: [{
+            from: keys[1].address, to, gas: '0x5208', gasPrice: '0x1', nonce: '0x1', chainId: '0x1' }] }), -32000, /Wrong chainId/);
+    });
+
+    await t.test('missing nonce: -32602 (HTTP 400; viem still reports it as InvalidParamsRpcError)', async () => {
+        const { nonce, ...noNonce } = base;
+        await expectRpcError(clientOf.get(keys[1].address).signTransaction(noNonce), -32602, /nonce/);
+    });
+
+    await t.test('unknown account refused (-32000 No unlocked account)', async () => {
+        const stranger = getAddress('0x' + '22'.repeat(20));
+        await expectRpcError(client.signMessage({ account: stranger, message: 'x' }), -32000, /No unlocked account/);
+        await expectRpcError(client.signTransaction({ account: stranger, ...base }), -32000, /No unlocked account/);
+    });
+
+    await t.test('eth_sendTransaction is not passed through (-32601)', async () => {
+        await expectRpcError(client.request({ method: 'eth_sendTransaction', params: [{ from: keys[1].address, to, gas: '0x5208', gasPrice: '0x1', nonce: '0x1' }] }), -32601);
+    });
+} finally {
+    const rc = await d.stop();
+    await t.test('daemon stops on SIGTERM with exit status 0', () => assert.equal(rc, 0));
+}
+t.finish();

@@ -57,6 +57,8 @@ const keys = ks.keys;
 const d = await startDaemon(ks, ['--chain-id', String(CHAIN)]);
 const provider = new CountingProvider(d.url, CHAIN);
 const signers = new Map();   // address -> JsonRpcSigner
+const typed = [];            // EIP-712 cases {what, domain, types, value}
+const to = '0x' + 'ab'.repeat(20);
 
 try {
     await t.test('eth_chainId / getNetwork: the --chain-id', async () => {
@@ -121,7 +123,6 @@ try {
     });
 
     // EIP-712: nested structs, struct arrays, dynamic/fixed arrays, bytes, string, negative ints.
-    const typed = [];
     {
         const Person = [{ name: 'name', type: 'string' }, { name: 'wallets', type: 'address[]' }];
         typed.push({
@@ -193,7 +194,6 @@ try {
 
     // Transactions: ethers' JsonRpcSigner.signTransaction sends eth_signTransaction without
     // populating anything from a node (no chainId: avskey uses --chain-id).
-    const to = '0x' + 'ab'.repeat(20);
     const txs = [
         { what: 'legacy (gasPrice)', tx: { nonce: 0, gasLimit: 21000, gasPrice: 1_000_000_000n, to, data: '0x' }, type: 0 },
         { what: 'legacy with calldata, big nonce and gas price', tx: { nonce: 0xfffffff, gasLimit: 3_000_000, gasPrice: 123_456_789_012_345n, to, data: randHex(300) }, type: 0 },
@@ -201,6 +201,9 @@ try {
         { what: 'legacy contract creation (no to)', tx: { nonce: 5, gasLimit: 1_000_000, gasPrice: 7n, data: randHex(64) }, type: 0 },
         { what: 'EIP-2930 (type 1, accessList)', tx: { type: 1, nonce: 1, gasLimit: 60000, gasPrice: 2_000_000_000n, to, data: '0x12345678',
             accessList: [{ address: '0x' + '11'.repeat(20), storageKeys: [randHex(32), randHex(32)] }, { address: '0x' + '22'.repeat(20), storageKeys: [] }] }, type: 1 },
+        { what: 'EIP-2930 (type 1, no accessList field)', tx: { type: 1, nonce: 6, gasLimit: 21000, gasPrice: 3n, to, data: '0x' }, type: 1 },
+        { what: 'legacy, extreme values (nonce 2^53-1, gasLimit 2^64-1, gasPrice 2^256-1)', tx: { nonce: Number.MAX_SAFE_INTEGER, gasLimit: (1n << 64n) - 1n,
+            gasPrice: (1n << 256n) - 1n, to, data: '0xff' }, type: 0 },
         { what: 'EIP-2930 (type 1, empty accessList)', tx: { type: 1, nonce: 2, gasLimit: 60000, gasPrice: 1n, to, data: '0xabcdef', accessList: [] }, type: 1 },
         { what: 'EIP-1559 (maxFeePerGas, maxPriorityFeePerGas)', tx: { type: 2, nonce: 3, gasLimit: 100000, maxFeePerGas: 30_000_000_000n, maxPriorityFeePerGas: 1_500_000_000n, to, data: randHex(36) }, type: 2 },
         { what: 'EIP-1559 with accessList and explicit chainId', tx: { type: 2, chainId: CHAIN, nonce: 4, gasLimit: 250000, maxFeePerGas: 2n, maxPriorityFeePerGas: 1n, to,
@@ -249,6 +252,29 @@ try {
         assert.equal(b, want);
     });
 
+    await t.test('150 concurrent signMessage calls: ethers splits them into batches of <= 100, all right', async () => {
+        const before = provider.payloads.length;
+        const k = keys[2];
+        const msgs = Array.from({ length: 150 }, (_, i) => `m${i}`);
+        const sigs = await Promise.all(msgs.map((m) => signers.get(k.address).signMessage(m)));
+        for (const [i, m] of msgs.entries()) assert.equal(sigs[i], await k.wallet.signMessage(m), m);
+        const sizes = provider.payloads.slice(before);
+        assert.ok(Math.max(...sizes) > 1 && Math.max(...sizes) <= 100, `payload sizes ${sizes.join(',')}`);
+    });
+
+    await t.test('new JsonRpcProvider(url) without a network: detects the chain via eth_chainId, signs', async () => {
+        const p = new JsonRpcProvider(d.url);
+        try {
+            assert.equal((await p.getNetwork()).chainId, BigInt(CHAIN));
+            const s = await p.getSigner(keys[1].wallet.address);
+            assert.equal(await s.signMessage('auto'), await keys[1].wallet.signMessage('auto'));
+            const tx = { type: 2, nonce: 1, gasLimit: 21000, maxFeePerGas: 2n, maxPriorityFeePerGas: 1n, to };
+            assert.equal(await s.signTransaction(tx), await keys[1].wallet.signTransaction({ ...tx, chainId: CHAIN }));
+        } finally {
+            p.destroy();
+        }
+    });
+
     const base = { nonce: 1, gasLimit: 21000, gasPrice: 1n, to, data: '0x' };
     await t.test('policy: value > 0 refused (-32000, value transfer), also EIP-1559', async () => {
         const s = signers.get(keys[1].address);
@@ -262,6 +288,10 @@ try {
         await expectRpcError(s.signTransaction({ ...base, chainId: 1 }), -32000, /Wrong chainId/);
         await expectRpcError(s.signTransaction({ type: 2, chainId: CHAIN + 1, nonce: 0, gasLimit: 21000, maxFeePerGas: 2n, maxPriorityFeePerGas: 1n, to }),
             -32000, /Wrong chainId/);
+    });
+
+    await t.test('gas over 2^64-1 (geth: uint64) is -32602', async () => {
+        await expectRpcError(signers.get(keys[1].address).signTransaction({ ...base, gasLimit: 1n << 64n }), -32602, /gas/);
     });
 
     await t.test('missing nonce: -32602 (single call: HTTP 400; inside a batch: per-call error, others answered)', async () => {
@@ -326,5 +356,37 @@ try {
     provider.destroy();
     const rc = await d.stop();
     await t.test('daemon stops on SIGTERM with exit status 0', () => assert.equal(rc, 0));
+}
+
+// A second daemon for Sepolia (chain id 11155111: EIP-155 v needs 4 bytes), ethers' named network.
+{
+    const SEPOLIA = 11155111;
+    const d2 = await startDaemon(ks, ['--chain-id', String(SEPOLIA)]);
+    const p = new JsonRpcProvider(d2.url, 'sepolia');
+    try {
+        await t.test('sepolia (--chain-id 11155111): legacy + EIP-1559 transactions and typed data == Wallet', async () => {
+            assert.equal((await p.getNetwork()).chainId, BigInt(SEPOLIA));
+            const k = keys[1];
+            const s = await p.getSigner(k.wallet.address);
+            const legacy = { nonce: 3, gasLimit: 50000, gasPrice: 10n ** 10n, to, data: '0x1234' };
+            const raw = await s.signTransaction(legacy);
+            assert.equal(raw, await k.wallet.signTransaction({ ...legacy, type: 0, chainId: SEPOLIA }));
+            const parsed = Transaction.from(raw);
+            assert.equal(parsed.chainId, BigInt(SEPOLIA));
+            assert.equal(parsed.signature.networkV, BigInt(SEPOLIA * 2 + 35 + parsed.signature.yParity));
+            assert.equal(parsed.from, k.wallet.address);
+            const t2 = { type: 2, nonce: 4, gasLimit: 50000, maxFeePerGas: 3n, maxPriorityFeePerGas: 2n, to, data: '0x' };
+            assert.equal(await s.signTransaction(t2), await k.wallet.signTransaction({ ...t2, chainId: SEPOLIA }));
+            const c = typed[2];
+            const dom = { ...c.domain, chainId: SEPOLIA };
+            assert.equal(await s.signTypedData(dom, c.types, c.value), await k.wallet.signTypedData(dom, c.types, c.value));
+            // and the holesky transaction is now the wrong chain
+            await expectRpcError(s.signTransaction({ ...legacy, chainId: CHAIN }), -32000, /Wrong chainId/);
+        });
+    } finally {
+        p.destroy();
+        const rc = await d2.stop();
+        await t.test('sepolia daemon stops on SIGTERM with exit status 0', () => assert.equal(rc, 0));
+    }
 }
 t.finish();

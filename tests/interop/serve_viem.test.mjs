@@ -9,7 +9,10 @@ import {
     verifyMessage, verifyTypedData, recoverMessageAddress, hexToBytes, stringToHex, zeroAddress,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { harness, requireBinary } from './lib.mjs';
+import { mainnet } from 'viem/chains';
+import fs from 'node:fs';
+import path from 'node:path';
+import { TOP, harness, requireBinary } from './lib.mjs';
 import { makeKeystore, startDaemon } from './daemon.mjs';
 
 requireBinary();
@@ -59,6 +62,7 @@ const transport = (batch) => http(d.url, {
         viemRequests.push(Array.isArray(b) ? b.length : 1);
     },
 });
+const to = getAddress('0x' + 'cd'.repeat(20));
 const client = createWalletClient({ chain, transport: transport(false) });
 const batched = createWalletClient({ chain, transport: transport(true) });
 // one client per key with the JSON-RPC account hoisted (account: address string)
@@ -144,20 +148,49 @@ try {
         });
     }
 
+    await t.test('signTypedData: domain chainId as bigint (JSON string "17000") and salt-only domain', async () => {
+        const k = keys[1];
+        for (const domain of [{ name: 'Big', chainId: BigInt(CHAIN) }, { chainId: BigInt(CHAIN), salt: randHex(32) }]) {
+            const args = { domain, types: typed[0].types, primaryType: 'Mail', message: typed[0].message };
+            assert.equal(await clientOf.get(k.address).signTypedData(args), await k.local.signTypedData(args));
+        }
+    });
+
+    await t.test('eth_signTypedData_v4 with a non-canonical EIP712Domain field order == viem local with the same types', async () => {
+        const k = keys[2];
+        const types = {
+            EIP712Domain: [{ name: 'verifyingContract', type: 'address' }, { name: 'chainId', type: 'uint256' }, { name: 'name', type: 'string' }],
+            Vote: [{ name: 'proposal', type: 'uint256' }, { name: 'support', type: 'bool' }],
+        };
+        const args = { domain: { name: 'Gov', chainId: CHAIN, verifyingContract: to }, types, primaryType: 'Vote', message: { proposal: 42n, support: true } };
+        const want = await k.local.signTypedData(args);
+        const got = await client.request({ method: 'eth_signTypedData_v4', params: [k.address,
+            JSON.stringify({ ...args, message: { proposal: '42', support: true } })] });
+        assert.equal(got, want);
+    });
+
+    await t.test('40 concurrent non-batched requests (separate HTTP requests), all right', async () => {
+        const jobs = Array.from({ length: 40 }, (_, i) => {
+            const k = keys[i % keys.length];
+            return [k, `par${i}`, client.signMessage({ account: k.wallet.address, message: `par${i}` })];
+        });
+        for (const [k, m, p] of jobs) assert.equal(await p, await k.local.signMessage({ message: m }), m);
+    });
+
     await t.test('signTypedData with domain chainId 1 is refused (-32000)', async () => {
         const c = typed[0];
         await expectRpcError(clientOf.get(keys[1].address).signTypedData({ domain: { ...c.domain, chainId: 1 },
             types: c.types, primaryType: c.primaryType, message: c.message }), -32000, /chain/i);
     });
 
-    const to = getAddress('0x' + 'cd'.repeat(20));
-    const txs = [
+        const txs = [
         { what: 'legacy', tx: { nonce: 0, gas: 21000n, gasPrice: 1_000_000_000n, to, data: '0x' }, type: 'legacy' },
         { what: 'legacy with type, calldata', tx: { type: 'legacy', nonce: 77, gas: 500000n, gasPrice: 3n, to, data: randHex(260) }, type: 'legacy' },
         { what: 'EIP-2930', tx: { type: 'eip2930', nonce: 1, gas: 60000n, gasPrice: 2_000_000_000n, to, data: '0x12345678',
             accessList: [{ address: getAddress('0x' + '11'.repeat(20)), storageKeys: [randHex(32), randHex(32)] }] }, type: 'eip2930' },
         { what: 'EIP-2930 without type (accessList + gasPrice)', tx: { nonce: 2, gas: 60000n, gasPrice: 9n, to, data: '0x01',
             accessList: [{ address: getAddress('0x' + '44'.repeat(20)), storageKeys: [] }] }, type: 'eip2930' },
+        { what: 'EIP-2930 typed, no accessList', tx: { type: 'eip2930', nonce: 5, gas: 21000n, gasPrice: 4n, to, data: '0x' }, type: 'eip2930' },
         { what: 'EIP-1559', tx: { type: 'eip1559', nonce: 3, gas: 100000n, maxFeePerGas: 30_000_000_000n, maxPriorityFeePerGas: 1_500_000_000n, to, data: randHex(36) }, type: 'eip1559' },
         { what: 'EIP-1559 without type, accessList, contract creation', tx: { nonce: 4, gas: 900000n, maxFeePerGas: 5n, maxPriorityFeePerGas: 5n, data: randHex(100),
             accessList: [{ address: getAddress('0x' + '55'.repeat(20)), storageKeys: [randHex(32)] }] }, type: 'eip1559' },
@@ -225,5 +258,39 @@ try {
 } finally {
     const rc = await d.stop();
     await t.test('daemon stops on SIGTERM with exit status 0', () => assert.equal(rc, 0));
+}
+
+// A second daemon for chain id 1 with viem's own `mainnet` chain definition: Web3Signer's
+// EIP-712 "My Dapp" vector through viem, and an EIP-155 legacy transaction (v = 37/38).
+{
+    const d1 = await startDaemon(ks, ['--chain-id', '1']);
+    const c1 = createWalletClient({ chain: mainnet, transport: http(d1.url, { retryCount: 0 }) });
+    try {
+        await t.test('mainnet (--chain-id 1, viem/chains mainnet): Web3Signer EIP-712 vector, legacy v 37/38, EIP-1559', async () => {
+            assert.equal(await c1.getChainId(), 1);
+            const myDapp = JSON.parse(fs.readFileSync(path.join(TOP, 'tests/fuzz/corpus/eip712/web3signer_my_dapp.json'), 'utf8'));
+            const { EIP712Domain, ...types } = myDapp.types;
+            const sig = await c1.signTypedData({ account: keys[0].address, domain: myDapp.domain, types, primaryType: myDapp.primaryType, message: myDapp.message });
+            assert.equal(sig, '0x11cb46f70ad43da86e15ca7c6bb28356859a5f4ba430b44dbf1e65726d467be6'
+                + '072be9d1e5b40bd5b7abe8888eb91a69f0e6d56a8a094718ed8080baf02d61c31c');
+            const k = keys[1];
+            const legacy = { nonce: 8, gas: 70000n, gasPrice: 20_000_000_000n, to, data: '0xa9059cbb' };
+            const raw = await c1.signTransaction({ account: k.wallet.address, ...legacy });
+            assert.equal(raw, await k.local.signTransaction({ ...legacy, chainId: 1 }));
+            const p = parseTransaction(raw);
+            assert.ok(p.v === 37n || p.v === 38n, `v ${p.v}`);
+            assert.equal(p.chainId, 1);
+            const t2 = { nonce: 9, gas: 70000n, maxFeePerGas: 40_000_000_000n, maxPriorityFeePerGas: 10n ** 9n, to, data: '0x' };
+            const raw2 = await c1.signTransaction({ account: k.wallet.address, ...t2 });
+            assert.equal(raw2, await k.local.signTransaction({ ...t2, chainId: 1 }));
+            assert.equal(await recoverTransactionAddress({ serializedTransaction: raw2 }), k.local.address);
+            // the Holesky client's chain no longer matches: viem itself refuses
+            await assert.rejects(createWalletClient({ chain, transport: http(d1.url, { retryCount: 0 }) })
+                .signTransaction({ account: k.wallet.address, ...legacy }), /chain/i);
+        });
+    } finally {
+        const rc = await d1.stop();
+        await t.test('mainnet daemon stops on SIGTERM with exit status 0', () => assert.equal(rc, 0));
+    }
 }
 t.finish();

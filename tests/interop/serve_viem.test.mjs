@@ -89,6 +89,14 @@ try {
         }
     });
 
+    await t.test('a 20-byte message that is another loaded key\'s address: no param-order guessing', async () => {
+        for (const [signer, other] of [[keys[1], keys[2]], [keys[2], keys[2]], [keys[0], keys[1]]]) {
+            const message = { raw: other.address };
+            const sig = await clientOf.get(signer.address).signMessage({ message });
+            assert.equal(sig, await signer.local.signMessage({ message }), `${signer.name} signs ${other.name}'s address`);
+        }
+    });
+
     await t.test('the Web3Signer eth_sign vector through viem signMessage, lowercase account', async () => {
         const sig = await client.signMessage({ account: keys[0].address, message: 'some random data to be signed' });
         assert.equal(sig, '0x22cf811d54835be906e45d728dfc8a7a32bb65ce146a4ccb6b689b8d8182a30f'
@@ -101,6 +109,22 @@ try {
         for (const [k, m, p] of jobs) assert.equal(await p, await k.local.signMessage({ message: m }));
         const sizes = viemRequests.slice(before);
         assert.ok(sizes.some((n) => n > 1), `viem sent a batch (sizes ${sizes.join(',')})`);
+    });
+
+    await t.test('http({batch: {batchSize: 100}}): 150 concurrent calls split into batches <= 100, all right', async () => {
+        const c100 = createWalletClient({ chain, transport: http(d.url, { batch: { batchSize: 100 }, retryCount: 0 }) });
+        const k = keys[1];
+        const sigs = await Promise.all(Array.from({ length: 150 }, (_, i) => c100.signMessage({ account: k.address, message: `b${i}` })));
+        for (const [i, sig] of sigs.entries()) assert.equal(sig, await k.local.signMessage({ message: `b${i}` }));
+    });
+
+    // Incompatibility (interface.md §5 allows at most 100 calls per batch): viem's default batchSize is 1000, avskey answers a batch
+    // of more than 100 calls with one -32600 error, so every call in it fails.
+    await t.test('http({batch: true}) with 150 concurrent calls: whole batch refused (avskey limit 100 < viem default 1000)', async () => {
+        const c1000 = createWalletClient({ chain, transport: http(d.url, { batch: true, retryCount: 0 }) });
+        const rs = await Promise.allSettled(Array.from({ length: 150 }, (_, i) => c1000.signMessage({ account: keys[1].address, message: `c${i}` })));
+        assert.equal(rs.filter((r) => r.status === 'fulfilled').length, 0);
+        assert.match(String(rs[0].reason?.details ?? rs[0].reason), /more than 100/);
     });
 
     const typed = [
@@ -147,6 +171,13 @@ try {
             }
         });
     }
+
+    await t.test('signTypedData: a type not reachable from primaryType is ignored (as viem does)', async () => {
+        const k = keys[0];
+        const args = { domain: { name: 'A', chainId: CHAIN }, types: { M: [{ name: 'x', type: 'uint256' }], Unused: [{ name: 'y', type: 'bool' }] },
+            primaryType: 'M', message: { x: 1n } };
+        assert.equal(await clientOf.get(k.address).signTypedData(args), await k.local.signTypedData(args));
+    });
 
     await t.test('signTypedData: domain chainId as bigint (JSON string "17000") and salt-only domain', async () => {
         const k = keys[1];

@@ -116,3 +116,15 @@ export async function rawRpc(url, method, params, id = 1) {
     try { json = JSON.parse(text); } catch { json = text; }
     return { status: r.status, body: json };
 }
+
+// Runs the setup FN (key import, daemon start) as a case of harness T; on failure prints
+// the FAIL line and the closing "N passed, N failed" and exits non-zero.
+export async function setup(t, what, fn) {
+    let value, ok = false;
+    await t.test(what, async () => { value = await fn(); ok = true; });
+    if (!ok) {
+        t.finish();
+        process.exit(1);
+    }
+    return value;
+}

@@ -10,7 +10,7 @@ import {
     toUtf8Bytes, verifyMessage, verifyTypedData, getAddress, recoverAddress, ZeroAddress,
 } from 'ethers';
 import { harness, requireBinary } from './lib.mjs';
-import { makeKeystore, startDaemon, rawRpc } from './daemon.mjs';
+import { makeKeystore, startDaemon, rawRpc, setup } from './daemon.mjs';
 
 requireBinary();
 const t = harness('serve_ethers');
@@ -52,9 +52,11 @@ async function expectRpcError(p, code, re) {
     return err;
 }
 
-const ks = makeKeystore(2);
+const { ks, d } = await setup(t, `setup: 2 keys imported + Web3Signer key, avskey serve --chain-id ${CHAIN} listening`, async () => {
+    const ks = makeKeystore(2);
+    return { ks, d: await startDaemon(ks, ['--chain-id', String(CHAIN)]) };
+});
 const keys = ks.keys;
-const d = await startDaemon(ks, ['--chain-id', String(CHAIN)]);
 const provider = new CountingProvider(d.url, CHAIN);
 const signers = new Map();   // address -> JsonRpcSigner
 const typed = [];            // EIP-712 cases {what, domain, types, value}
@@ -361,7 +363,7 @@ try {
 // A second daemon for Sepolia (chain id 11155111: EIP-155 v needs 4 bytes), ethers' named network.
 {
     const SEPOLIA = 11155111;
-    const d2 = await startDaemon(ks, ['--chain-id', String(SEPOLIA)]);
+    const d2 = await setup(t, 'setup: avskey serve --chain-id 11155111 listening', () => startDaemon(ks, ['--chain-id', String(SEPOLIA)]));
     const p = new JsonRpcProvider(d2.url, 'sepolia');
     try {
         await t.test('sepolia (--chain-id 11155111): legacy + EIP-1559 transactions and typed data == Wallet', async () => {

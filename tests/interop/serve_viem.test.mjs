@@ -13,7 +13,7 @@ import { mainnet } from 'viem/chains';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TOP, harness, requireBinary } from './lib.mjs';
-import { makeKeystore, startDaemon } from './daemon.mjs';
+import { makeKeystore, startDaemon, setup } from './daemon.mjs';
 
 requireBinary();
 const t = harness('serve_viem');
@@ -47,9 +47,11 @@ async function expectRpcError(p, code, re) {
     return err;
 }
 
-const ks = makeKeystore(2);
+const { ks, d } = await setup(t, `setup: 2 keys imported + Web3Signer key, avskey serve --chain-id ${CHAIN} listening`, async () => {
+    const ks = makeKeystore(2);
+    return { ks, d: await startDaemon(ks, ['--chain-id', String(CHAIN)]) };
+});
 const keys = ks.keys.map((k) => ({ ...k, local: privateKeyToAccount(k.privateKey) }));
-const d = await startDaemon(ks, ['--chain-id', String(CHAIN)]);
 const chain = defineChain({
     id: CHAIN, name: 'avskey-test', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
     rpcUrls: { default: { http: [d.url] } },
@@ -294,7 +296,7 @@ try {
 // A second daemon for chain id 1 with viem's own `mainnet` chain definition: Web3Signer's
 // EIP-712 "My Dapp" vector through viem, and an EIP-155 legacy transaction (v = 37/38).
 {
-    const d1 = await startDaemon(ks, ['--chain-id', '1']);
+    const d1 = await setup(t, 'setup: avskey serve --chain-id 1 listening', () => startDaemon(ks, ['--chain-id', '1']));
     const c1 = createWalletClient({ chain: mainnet, transport: http(d1.url, { retryCount: 0 }) });
     try {
         await t.test('mainnet (--chain-id 1, viem/chains mainnet): Web3Signer EIP-712 vector, legacy v 37/38, EIP-1559', async () => {

@@ -18,8 +18,8 @@ export const W3S_ADDRESS = '0x7577919ae5df4941180eac211965f275cdce314d';
 
 // A keystore folder and a --password-dir folder holding N random keys imported with
 // `avskey keys import` (each with its own passphrase) plus the Web3Signer fixture key.
-// Returns {dir, keyDir, pwDir, keys: [{name, privateKey, wallet, address}]}; address is
-// the lowercase 0x-hex address, keys[0] is the fixture key.
+// Returns {dir, keyDir, pwDir, keys: [{name, privateKey, wallet, address, password}]};
+// address is the lowercase 0x-hex address, keys[0] is the fixture key (password "password").
 export function makeKeystore(n) {
     const dir = makeTmp('avskey-daemon-');
     const keyDir = path.join(dir, 'keys');
@@ -30,17 +30,17 @@ export function makeKeystore(n) {
     fs.copyFileSync(path.join(FIXTURES, 'web3signer', 'keyfile.json'), path.join(keyDir, 'w3s.ecdsa.key.json'));
     fs.chmodSync(path.join(keyDir, 'w3s.ecdsa.key.json'), 0o600);
     writePasswordFile(path.join(pwDir, 'w3s.ecdsa.key.txt'), 'password');
-    keys.push(keyInfo('w3s', W3S_PRIVATE_KEY));
+    keys.push({ ...keyInfo('w3s', W3S_PRIVATE_KEY), password: 'password' });
     for (let i = 0; i < n; i++) {
         const name = `op${i}`;
         const pk = Wallet.createRandom().privateKey;
         const pkFile = writePrivate(path.join(dir, `${name}.pk`), pk + '\n');
-        const pwFile = writePasswordFile(path.join(pwDir, `${name}.ecdsa.key.txt`),
-            'pw-' + crypto.randomBytes(18).toString('base64'));
+        const password = 'pw-' + crypto.randomBytes(18).toString('base64');
+        const pwFile = writePasswordFile(path.join(pwDir, `${name}.ecdsa.key.txt`), password);
         const out = avskeyJson(['keys', 'import', '--key-type', 'ecdsa', '--keystore-dir', keyDir,
             '--private-key-file', pkFile, '--password-file', pwFile, name]);
         fs.unlinkSync(pkFile);
-        const k = keyInfo(name, pk);
+        const k = { ...keyInfo(name, pk), password };
         if (out.address.toLowerCase() !== k.address) {
             throw new Error(`keys import ${name}: address ${out.address}, ethers says ${k.wallet.address}`);
         }
@@ -90,6 +90,7 @@ export async function startDaemon(ks, args = [], { timeoutMs = 60000 } = {}) {
         port,
         proc,
         log: lines,
+        text: () => text,
         // SIGTERM, then the exit status (SIGKILL after 20 s: returns a non-zero status).
         stop() {
             if (stopped) return stopped;
@@ -127,4 +128,19 @@ export async function setup(t, what, fn) {
         process.exit(1);
     }
     return value;
+}
+
+// Checks the daemon's whole output (after stop): every line is JSON, none at level
+// "error", and no private key (hex, with or without 0x) or imported key's passphrase.
+export function checkDaemonLog(d, ks) {
+    const text = d.text();
+    const bad = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{'));
+    if (bad.length) throw new Error(`non-JSON log lines: ${bad.slice(0, 3).join(' | ')}`);
+    const errors = d.log().filter((l) => l.level === 'error');
+    if (errors.length) throw new Error(`error-level log lines: ${JSON.stringify(errors.slice(0, 3))}`);
+    const low = text.toLowerCase();
+    for (const k of ks.keys) {
+        if (low.includes(k.privateKey.slice(2).toLowerCase())) throw new Error(`private key of ${k.name} in the log`);
+        if (k.password !== 'password' && text.includes(k.password)) throw new Error(`passphrase of ${k.name} in the log`);
+    }
 }

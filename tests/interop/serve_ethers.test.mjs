@@ -10,7 +10,7 @@ import {
     toUtf8Bytes, verifyMessage, verifyTypedData, getAddress, recoverAddress, ZeroAddress,
 } from 'ethers';
 import { harness, requireBinary } from './lib.mjs';
-import { makeKeystore, startDaemon, rawRpc, setup } from './daemon.mjs';
+import { makeKeystore, startDaemon, rawRpc, setup, checkDaemonLog } from './daemon.mjs';
 
 requireBinary();
 const t = harness('serve_ethers');
@@ -358,6 +358,7 @@ try {
     provider.destroy();
     const rc = await d.stop();
     await t.test('daemon stops on SIGTERM with exit status 0', () => assert.equal(rc, 0));
+    await t.test('daemon log: JSON lines, no error level, no private key or passphrase', () => checkDaemonLog(d, ks));
 }
 
 // A second daemon for Sepolia (chain id 11155111: EIP-155 v needs 4 bytes), ethers' named network.

@@ -13,7 +13,7 @@ import { mainnet } from 'viem/chains';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TOP, harness, requireBinary } from './lib.mjs';
-import { makeKeystore, startDaemon, setup } from './daemon.mjs';
+import { makeKeystore, startDaemon, setup, checkDaemonLog } from './daemon.mjs';
 
 requireBinary();
 const t = harness('serve_viem');
@@ -291,6 +291,7 @@ try {
 } finally {
     const rc = await d.stop();
     await t.test('daemon stops on SIGTERM with exit status 0', () => assert.equal(rc, 0));
+    await t.test('daemon log: JSON lines, no error level, no private key or passphrase', () => checkDaemonLog(d, ks));
 }
 
 // A second daemon for chain id 1 with viem's own `mainnet` chain definition: Web3Signer's

@@ -74,6 +74,14 @@ int avskey_allow_chain(const avskey_server_config *cfg, const avskey_key *k, uin
 void avskey_event(const avskey_server_config *cfg, const char *event, const char *client, const char *key,
                   const char *decision, const char *reason, const char *extra)
 {
+    if (decision && strcmp(decision, "refused") == 0) {
+        char f[600], k[200], why[300];
+        avskey_json_escape(k, sizeof k, key ? key : "");
+        avskey_json_escape(why, sizeof why, reason ? reason : "");
+        snprintf(f, sizeof f, "\"event\":\"%s\",\"client\":\"%s\",\"key\":%s,\"reason\":%s", event,
+                 client ? client : "", k, why);
+        avskey_log("warn", "refused", f);
+    }
     if (!cfg || !cfg->audit) return;
     if (avskey_audit_event(cfg->audit, event, client, key, decision, reason, extra) != AVSKEY_OK)
         avskey_logf("error", "audit log: %s", avskey_errmsg());

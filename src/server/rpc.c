@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define JSON "application/json"
+#define AVSKEY_RPC_MAX_BATCH 1000  /* geth's limit; viem batches up to 1000 */
 
 const avskey_rpc_error AVSKEY_RPC_PARSE_ERROR = {-32700, "Parse error"};
 const avskey_rpc_error AVSKEY_RPC_INVALID_REQUEST = {-32600, "Invalid Request"};
@@ -190,9 +191,9 @@ static char *one(avskey_rpc_ctx *c, json_t *rq, unsigned *status)
 static char *batch(avskey_rpc_ctx *c, json_t *arr, unsigned *status)
 {
     size_t n = json_array_size(arr);
-    if (n == 0 || n > 100) {
+    if (n == 0 || n > AVSKEY_RPC_MAX_BATCH) {
         *status = 400;
-        return reply(NULL, NULL, &AVSKEY_RPC_INVALID_REQUEST, n ? "batch of more than 100 calls" : NULL);
+        return reply(NULL, NULL, &AVSKEY_RPC_INVALID_REQUEST, n ? "batch of more than 1000 calls" : NULL);
     }
     size_t cap = 2, len = 1;
     char *out = malloc(cap);

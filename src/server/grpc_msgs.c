@@ -128,6 +128,12 @@ int avskey_grpc_req_parse(avskey_grpc_req *r, char *err, size_t cap, const avske
     r->method = m;
     r->msg = protobuf_c_message_unpack(m->request, &g_wiping, len, buf ? buf : empty);
     if (!r->msg) return fail(err, cap, "malformed request message (not a valid protobuf encoding)");
+    for (unsigned i = 0; i < r->msg->n_unknown_fields; i++) {
+        if (r->msg->unknown_fields[i].tag == 0) {   /* protobuf-c 1.4 accepts field number 0; protobuf does not */
+            avskey_grpc_req_free(r);
+            return fail(err, cap, "malformed request message (field number 0)");
+        }
+    }
     int st = check_fields(r, err, cap);
     if (st) avskey_grpc_req_free(r);
     return st;

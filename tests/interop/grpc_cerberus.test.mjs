@@ -222,6 +222,7 @@ await t.test('malformed protobuf bytes are INVALID_ARGUMENT', async () => {
         Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), // varint tag too long
         Buffer.from([0x0b]),                            // start group (deprecated wire type 3), unterminated
         Buffer.from([0x0f]),                            // wire type 7
+        Buffer.from([0x81, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]), // field number 0 (protobuf-c alone would accept it)
     ];
     for (const b of bad) {
         const e = await rawCall(d.grpc, '/signer.v1.Signer/SignGeneric', b, o());

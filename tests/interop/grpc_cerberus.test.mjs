@@ -9,10 +9,10 @@ import http2 from 'node:http2';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { harness, requireBinary } from './lib.mjs';
+import { avskeyJson, harness, requireBinary, writePasswordFile } from './lib.mjs';
 import {
     grpc, status, makeKeystore, startDaemon, makeClients, call, callFails, toHex, signRef, mulRef, hashToG1,
-    pad32, xy, randomPointXY, be32, P, CERBERUS_G1, EIGENSDK_G1, EIGENSDK_G2, CERBERUS_SOMEDATA_SIG,
+    pad32, xy, randomPointXY, randomScalar, be32, G1, P, CERBERUS_G1, EIGENSDK_G1, EIGENSDK_G2, CERBERUS_SOMEDATA_SIG,
     EIGENSDK_HELLO_SIG,
 } from './grpc_lib.mjs';
 
@@ -390,6 +390,77 @@ await t.test('mutual TLS: only a client certificate from --tls-client-ca gets th
     } finally {
         await td.stop();
     }
+});
+
+// ---- GenerateKeyPair / ImportKey with --allow-remote-key-management --------
+// gnark-compressed G1 (flags 0b10 smallest y, 0b11 largest y) from noble.
+function compressG1(p) {
+    const a = p.toAffine();
+    const x = be32(a.x);
+    x[0] |= a.y > (P - 1n) / 2n ? 0xc0 : 0x80;
+    return x.toString('hex');
+}
+
+await t.test('remote key management: refused with --password-dir or a weak passphrase (FAILED_PRECONDITION)', async () => {
+    assert.equal(compressG1(G1.BASE.multiply(SK[EIGENSDK_G1])), EIGENSDK_G1);   // the helper itself
+    const empty = path.join(ks.tmp, 'empty-keys');
+    fs.mkdirSync(empty, { mode: 0o700 });
+    let kd = await startDaemon(['--keystore-dir', empty, '--password-dir', ks.pws, '--allow-remote-key-management']);
+    let kc = makeClients(kd.grpc);
+    try {
+        const e = await callFails(kc.keymanager, 'GenerateKeyPair', {}, status.FAILED_PRECONDITION, o());
+        assert.match(e.details, /--password-dir/);
+    } finally { kc.close(); await kd.stop(); }
+    const weak = writePasswordFile(path.join(ks.tmp, 'weak.txt'), 'password');
+    kd = await startDaemon(['--keystore-dir', empty, '--password-file', weak, '--allow-remote-key-management']);
+    kc = makeClients(kd.grpc);
+    try {
+        const e = await callFails(kc.keymanager, 'ImportKey', { private_key: '12345' }, status.FAILED_PRECONDITION, o());
+        assert.match(e.details, /too weak/);
+    } finally { kc.close(); await kd.stop(); }
+    assert.deepEqual(fs.readdirSync(empty), []);
+});
+
+await t.test('remote key management: GenerateKeyPair and ImportKey write eigensdk keystores, never return secrets', async () => {
+    const dir = path.join(ks.tmp, 'km-keys');
+    fs.mkdirSync(dir, { mode: 0o700 });
+    const pwText = 'Vq7#kLp2$Zx9!mWc4&Rt8@Hn3';
+    const pw = writePasswordFile(path.join(ks.tmp, 'km-pw.txt'), pwText);
+    const kd = await startDaemon(['--keystore-dir', dir, '--password-file', pw, '--allow-remote-key-management']);
+    const kc = makeClients(kd.grpc);
+    try {
+        const g = await call(kc.keymanager, 'GenerateKeyPair', { password: 'ignored' }, o());
+        assert.match(g.public_key_g1, /^[0-9a-f]{64}$/);
+        assert.match(g.public_key_g2, /^[0-9a-f]{128}$/);
+        assert.deepEqual([g.private_key, g.mnemonic, g.api_key], ['', '', '']);
+        const file = path.join(dir, `cerberus-${g.public_key_g1.slice(0, 16)}.bls.key.json`);
+        assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+        const kf = JSON.parse(fs.readFileSync(file, 'utf8'));
+        assert.match(kf.pubKey, /^E\(\[\d+,\d+\]\)$/);
+        assert.equal(kf.crypto.kdf, 'scrypt');
+        const shown = avskeyJson(['keys', 'show', '--key-path', file, '--password-file', pw, '--verify']);
+        assert.equal(shown.pubkey_g1_compressed, '0x' + g.public_key_g1);
+        assert.equal(shown.pubkey_g2_compressed, '0x' + g.public_key_g2);
+        let r = await call(kc.signer, 'SignGeneric', { public_key_g1: g.public_key_g1, data: Buffer.from('new') }, o());
+        assert.equal(r.signature.length, 64);
+
+        const s = randomScalar();
+        const imp = await call(kc.keymanager, 'ImportKey', { private_key: s.toString(10), password: 'ignored' }, o());
+        assert.equal(imp.public_key_g1, compressG1(G1.BASE.multiply(s)));
+        assert.equal(imp.api_key, '');
+        r = await call(kc.signer, 'SignGeneric', { public_key_g1: imp.public_key_g1, data: Buffer.from('imported') }, o());
+        assert.equal(toHex(r.signature), toHex(signRef(s, Buffer.from('imported'))));
+        await callFails(kc.keymanager, 'ImportKey', { private_key: '0x' + s.toString(16) }, status.ALREADY_EXISTS, o());
+        for (const bad of [{ private_key: 'not a number' }, { private_key: '0' }, { private_key: '' }, { mnemonic: 'abandon abandon' }]) {
+            await callFails(kc.keymanager, 'ImportKey', bad, status.INVALID_ARGUMENT, o());
+        }
+        const l = await call(kc.keymanager, 'ListKeys', {}, o());
+        assert.deepEqual(l.public_keys.map((k) => k.public_key_g1).sort(), [g.public_key_g1, imp.public_key_g1].sort());
+        assert.equal(fs.readdirSync(dir).length, 2);
+        // no secret in the daemon's log
+        const logText = JSON.stringify(kd.logs);
+        assert.ok(!logText.includes(s.toString(10)) && !logText.includes(s.toString(16)) && !logText.includes(pwText));
+    } finally { kc.close(); await kd.stop(); }
 });
 
 for (const a of AUTH_CASES) {

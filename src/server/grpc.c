@@ -67,9 +67,13 @@ static void core_log(gpr_log_func_args *a)
 {
     const char *level = a->severity == GPR_LOG_SEVERITY_ERROR ? "error"
                         : a->severity == GPR_LOG_SEVERITY_INFO ? "info" : "debug";
+    /* a client that fails the TLS handshake is the client's problem, not ours */
+    int handshake = a->message && strncmp(a->message, "Handshake failed", 16) == 0;
     char file[300], fields[400];
     avskey_json_escape(file, sizeof file, a->file ? a->file : "");
-    snprintf(fields, sizeof fields, "\"event\":\"grpc_core\",\"file\":%s,\"line\":%d", file, a->line);
+    snprintf(fields, sizeof fields, "\"event\":\"grpc_core\",%s\"file\":%s,\"line\":%d",
+             handshake ? "\"kind\":\"tls_handshake_failed\"," : "", file, a->line);
+    if (handshake) level = "warn";
     avskey_log(level, a->message ? a->message : "", fields);
 }
 

@@ -386,6 +386,8 @@ await t.test('mutual TLS: only a client certificate from --tls-client-ca gets th
         assert.equal(await signOver(td.grpc, grpc.credentials.createSsl(pem('ca.pem'), pem('intruder.key'), pem('intruder.pem'))), status.UNAVAILABLE);
         // handshake failures are logged by gRPC core through avskey's JSON log
         await new Promise((r) => setTimeout(r, 200));
+        assert.ok(td.logs.some((l) => l.event === 'grpc_core' && l.kind === 'tls_handshake_failed' && l.level === 'warn'),
+            'handshake failure in the JSON log');
         assert.ok(td.logs.every((l) => !l.raw || l.raw.trim() === ''), 'every log line is JSON: ' + JSON.stringify(td.logs.filter((l) => l.raw)));
     } finally {
         await td.stop();

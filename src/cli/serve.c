@@ -41,7 +41,8 @@ static void help(void)
            "                            --chain-id only)\n"
            "  --audit-log FILE          tamper-evident log of security events\n"
            "  --allow-insecure-remote   listen off loopback without TLS and --auth-file\n"
-           "  --threads N               HTTP worker threads (default: the number of cores)\n\n"
+           "  --threads N               HTTP and gRPC worker threads (default: the number of cores;\n"
+           "                            gRPC uses 2 to 16)\n\n"
            "SIGHUP or POST /reload rescans the keys; SIGTERM finishes in-flight requests and stops.\n");
 }
 

@@ -35,6 +35,15 @@ const KEYS = [CERBERUS_G1, EIGENSDK_G1];
 // sent as `authorization` metadata.
 const AUTH = {};                    // {token} for every call of the main daemon
 const AUTH_CASES = [];              // [{name, args: [...], run: async (c, d) => {...}}]
+// For example, once `avskey auth add-client` exists (token printed once):
+//   AUTH_CASES.push({ name: 'no token is UNAUTHENTICATED, ListKeys included', args: ['--auth-file', file],
+//       run: async (c) => { await callFails(c.keymanager, 'ListKeys', {}, status.UNAUTHENTICATED);
+//                           await callFails(c.signer, 'SignGeneric', { public_key_g1: CERBERUS_G1, data: Buffer.from('x') },
+//                                           status.UNAUTHENTICATED, { token: 'wrong' });
+//                           await callFails(c.signer, 'SignGeneric', { public_key_g1: EIGENSDK_G1, data: Buffer.from('x') },
+//                                           status.PERMISSION_DENIED, { token: onlyCerberusToken });
+//                           await callFails(c.admin, 'LockKey', { public_key_g1: CERBERUS_G1 }, status.PERMISSION_DENIED,
+//                                           { token: nonAdminToken }); } });
 const o = (extra = {}) => ({ ...AUTH, ...extra });
 
 const ks = makeKeystore();

@@ -4,7 +4,7 @@
 // independent eigensdk BLS reference on @noble/curves' bn254.
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 import { bn254 } from '@noble/curves/bn254.js';
@@ -178,12 +178,3 @@ export function randomScalar() {
 }
 export function randomPointXY() { return xy(G1.BASE.multiply(randomScalar())); }
 export { G1, P, R, Fp, be32, fromBe };
-
-// Decrypts the secret of a test key with the avskey CLI (`keys export --yes`),
-// so the tests compare against noble with the real scalar.
-export function exportSecret(keyPath, pwFile) {
-    const r = spawnSync(BIN, ['keys', 'export', '--key-path', keyPath, '--password-file', pwFile, '--yes'], { encoding: 'utf8', timeout: 60000 });
-    if (r.status !== 0) throw new Error('keys export: ' + r.stderr);
-    const t = r.stdout.trim().split(/\s+/).pop();
-    return t.startsWith('0x') ? BigInt(t) : BigInt(t);
-}

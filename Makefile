@@ -15,16 +15,21 @@ SAN      ?=
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 COMMIT   := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
-PKGS     := libsecp256k1 nettle hogweed jansson yaml-0.1 libmicrohttpd gnutls
+PKGS     := libsecp256k1 nettle hogweed jansson yaml-0.1 libmicrohttpd gnutls grpc libprotobuf-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN     := -Wall -Wextra -Wconversion -Wshadow -Wstrict-prototypes -Werror
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -fPIC -Iinclude -Isrc \
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -fPIC -Iinclude -Isrc -I$(BUILD)/gen \
              $(PKG_CFLAGS) -DAVSKEY_VERSION='"$(VERSION)"' -DAVSKEY_COMMIT='"$(COMMIT)"' $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lscrypt-kdf -lpthread $(LDLIBS)
 
 LIB_SRC  := $(shell find src -name '*.c' -not -path 'src/cli/*' | sort)
+# protobuf-c messages of the gRPC front, generated from proto/*.proto at build time
+PROTO    := $(sort $(wildcard proto/*.proto))
+GEN_C    := $(PROTO:proto/%.proto=$(BUILD)/gen/%.pb-c.c)
+GEN_H    := $(GEN_C:.c=.h)
+GEN_OBJ  := $(GEN_C:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
@@ -33,14 +38,25 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 HDRS     := $(shell find include src tests/unit -name '*.h')
 
 .PHONY: all run check bench install clean deps test-deps asan ctest fuzz
+.SECONDARY: $(GEN_C) $(GEN_H)
 all: $(BUILD)/avskey $(BUILD)/unit_tests
 
-$(BUILD)/obj/%.o: %.c $(HDRS) Makefile
+$(BUILD)/obj/%.o: %.c $(HDRS) $(GEN_H) Makefile
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"
 	@$(CC) $(CFLAGS_ALL) -c $< -o $@
 
-$(BUILD)/libavskey.a: $(LIB_OBJ)
+$(BUILD)/gen/%.pb-c.c $(BUILD)/gen/%.pb-c.h: proto/%.proto
+	@mkdir -p $(BUILD)/gen
+	@echo "  PROTOC-C  $<"
+	@protoc-c --proto_path=proto --c_out=$(BUILD)/gen $<
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(GEN_H) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libavskey.a: $(LIB_OBJ) $(GEN_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -94,12 +110,18 @@ FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_OBJ     := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 FUZZ_SECONDS ?= 600
-FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer-no-link,address,undefined -Iinclude -Isrc $(PKG_CFLAGS)
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer-no-link,address,undefined -Iinclude -Isrc -Ibuild/gen $(PKG_CFLAGS)
+FUZZ_GEN     := $(PROTO:proto/%.proto=build/gen/%.pb-c.c)
+FUZZ_OBJ     += $(FUZZ_GEN:build/gen/%.c=build/fuzz/obj/gen/%.o)
 
 .PHONY: fuzz-build fuzz
 fuzz-build: $(FUZZ_BIN)
 
-build/fuzz/obj/%.o: %.c $(HDRS)
+build/fuzz/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	@clang $(FUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/obj/%.o: %.c $(HDRS) $(FUZZ_GEN:.c=.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC (fuzz) $<"
 	@clang $(FUZZ_CFLAGS) -c $< -o $@

@@ -22,7 +22,8 @@ static const char *const serve_spec[] = {
 static void help(void)
 {
     printf("usage: avskey serve [options]\n\n"
-           "Unlocks the keys, then serves Web3Signer's eth1 API (REST and JSON-RPC).\n\n"
+           "Unlocks the keys, then serves Web3Signer's eth1 API (REST and JSON-RPC) and\n"
+           "Cerberus' BN254 signing API (gRPC).\n\n"
            "  --keystore-dir DIR        keys to load (default $AVSKEY_KEYSTORE_DIR, else\n"
            "                            ~/.eigenlayer/operator_keys): *.ecdsa.key.json, *.bls.key.json\n"
            "  --password-dir DIR        DIR/<key file name without .json>.txt per key, instead of\n"
@@ -30,7 +31,8 @@ static void help(void)
            "                            the prompt, or the first line of stdin\n"
            "  --key-config-path DIR     also Web3Signer key-config YAML files\n"
            "  --http-listen HOST:PORT   default 127.0.0.1:9000\n"
-           "  --grpc-listen HOST:PORT   default 127.0.0.1:50051 (Cerberus API)\n"
+           "  --grpc-listen HOST:PORT   default 127.0.0.1:50051 (Cerberus BN254 API); \"off\" disables\n"
+           "  --allow-remote-key-management  let admin gRPC clients create/import BLS keys\n"
            "  --metrics-listen HOST:PORT  Prometheus /metrics (default off)\n"
            "  --chain-id N              chain id for eth_signTransaction (required to sign them)\n"
            "  --tls-cert PEM --tls-key PEM [--tls-client-ca PEM]   TLS, optional client certificates\n"
@@ -39,7 +41,8 @@ static void help(void)
            "                            --chain-id only)\n"
            "  --audit-log FILE          tamper-evident log of security events\n"
            "  --allow-insecure-remote   listen off loopback without TLS and --auth-file\n"
-           "  --threads N               HTTP worker threads (default: the number of cores)\n\n"
+           "  --threads N               HTTP and gRPC worker threads (default: the number of cores;\n"
+           "                            gRPC uses 2 to 16)\n\n"
            "SIGHUP or POST /reload rescans the keys; SIGTERM finishes in-flight requests and stops.\n");
 }
 
@@ -111,6 +114,25 @@ static avskey_err basic_options(avskey_server_config *cfg, const avskey_args *a,
     return AVSKEY_OK;
 }
 
+/* --grpc-listen HOST:PORT (default 127.0.0.1:50051) or "off"; the same
+ * loopback rule as --http-listen. */
+static avskey_err grpc_options(avskey_server_config *cfg, const avskey_args *a, char *host, size_t cap)
+{
+    const char *listen = avskey_opt(a, "--grpc-listen");
+    cfg->allow_remote_key_mgmt = avskey_opt(a, "--allow-remote-key-management") != NULL;
+    if (listen && strcmp(listen, "off") == 0) return AVSKEY_OK;
+    avskey_err e = avskey_parse_listen("--grpc-listen", listen ? listen : "127.0.0.1:50051", host, cap, &cfg->grpc_port);
+    if (e) return e;
+    cfg->grpc_host = host;
+    if (!is_loopback(host) && !avskey_opt(a, "--allow-insecure-remote") &&
+        (!cfg->tls_cert_pem || !avskey_opt(a, "--auth-file")))
+        return avskey_fail(AVSKEY_ERR_REFUSED,
+                           "refusing to listen on %s without TLS (--tls-cert/--tls-key) and --auth-file; "
+                           "pass --allow-insecure-remote to do it anyway",
+                           host);
+    return AVSKEY_OK;
+}
+
 /* Where keys come from, and the one passphrase if needed. */
 static avskey_err key_options(avskey_server_config *cfg, const avskey_args *a, char *dir, size_t cap, avskey_pw *pw)
 {
@@ -135,7 +157,7 @@ int avskey_cmd_serve(int argc, char **argv)
 {
     avskey_args a;
     avskey_server_config cfg;
-    char host[256], dir[PATH_MAX];
+    char host[256], grpc_host[256], dir[PATH_MAX];
     avskey_pw pw = {NULL, 0};
     memset(&cfg, 0, sizeof cfg);
     avskey_err e = avskey_args_parse(&a, argc, argv, serve_spec);
@@ -147,6 +169,7 @@ int avskey_cmd_serve(int argc, char **argv)
     if (a.noperands) return avskey_cli_usage("serve takes no arguments (see --help)");
     if (!e) e = tls_options(&cfg, &a);
     if (!e) e = basic_options(&cfg, &a, host, sizeof host);
+    if (!e) e = grpc_options(&cfg, &a, grpc_host, sizeof grpc_host);
     if (!e) e = avskey_serve_extras(&cfg, &a);
     if (!e) e = key_options(&cfg, &a, dir, sizeof dir, &pw);
     if (!e) e = avskey_server_run(&cfg);

@@ -16,7 +16,6 @@ avskey_err avskey_serve_extras(avskey_server_config *cfg, const avskey_args *a)
     if (!e && auth) e = avskey_auth_load(&cfg->auth, auth);
     if (!e && audit) e = avskey_audit_open(&cfg->audit, audit);
     cfg->metrics_listen = avskey_opt(a, "--metrics-listen");
-    cfg->allow_remote_key_management = avskey_opt(a, "--allow-remote-key-management") != NULL;
     return e;
 }
 

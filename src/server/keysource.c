@@ -73,7 +73,7 @@ static avskey_err scan_keystore_dir(avskey_keysource **jobs, size_t *n, size_t *
         if (add_dir_job(&(*jobs)[*n], cfg->keystore_dir, de->d_name, cfg)) (*n)++;
     }
     closedir(d);
-    qsort(*jobs, *n, sizeof **jobs, name_cmp);
+    if (*n > 1) qsort(*jobs, *n, sizeof **jobs, name_cmp);  /* *jobs is NULL for an empty folder */
     return AVSKEY_OK;
 }
 

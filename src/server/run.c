@@ -1,5 +1,6 @@
 /* The daemon's life: unlock keys, open ports, serve, reload on SIGHUP,
  * drain and stop on SIGTERM/SIGINT. */
+#include "grpc.h"
 #include "http_auth.h"
 #include "server.h"
 
@@ -65,14 +66,16 @@ static void wait_signals(avskey_server_config *cfg, const sigset_t *set)
 }
 
 /* Stops accepting, lets in-flight requests finish (at most 10 s), stops. */
-static void drain(void *http)
+static void drain(void *http, avskey_grpc *grpc)
 {
+    if (grpc) avskey_grpc_quiesce(grpc);
     avskey_http_quiesce(http);
     for (int i = 0; i < 1000 && avskey_http_in_flight() > 0; i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
     avskey_http_stop(http);
+    if (grpc) avskey_grpc_stop(grpc, 5.0);
 }
 
 avskey_err avskey_server_run(avskey_server_config *cfg)
@@ -102,6 +105,18 @@ avskey_err avskey_server_run(avskey_server_config *cfg)
         avskey_keyring_install(NULL);
         return AVSKEY_ERR_IO;
     }
+    /* gRPC (Cerberus) front */
+    unsigned gport = 0;
+    avskey_grpc *grpc = NULL;
+    if (cfg->grpc_host && !(grpc = avskey_grpc_start(cfg, &gport))) {
+        avskey_http_stop(http);
+        avskey_keyring_install(NULL);
+        return AVSKEY_ERR_IO;
+    }
+    char gfield[300] = "";
+    if (grpc)
+        snprintf(gfield, sizeof gfield, ",\"grpc\":\"%s%s%s:%u\"", strchr(cfg->grpc_host, ':') ? "[" : "",
+                 cfg->grpc_host, strchr(cfg->grpc_host, ':') ? "]" : "", gport);
     void *metrics = NULL;
     unsigned mport = 0;
     char mhost[256] = "", mfield[300] = "";
@@ -110,21 +125,21 @@ avskey_err avskey_server_run(avskey_server_config *cfg)
         if (!e && !(metrics = avskey_metrics_http_start(mhost, mport, &mport))) e = AVSKEY_ERR_IO;
         if (e) {
             avskey_http_stop(http);
+            if (grpc) avskey_grpc_stop(grpc, 0.0);
             avskey_keyring_install(NULL);
             return e;
         }
         snprintf(mfield, sizeof mfield, ",\"metrics\":\"%s%s%s:%u\"", strchr(mhost, ':') ? "[" : "", mhost,
                  strchr(mhost, ':') ? "]" : "", mport);
     }
-    snprintf(fields, sizeof fields, "\"event\":\"listening\",\"http\":\"%s%s%s:%u\",\"tls\":%s%s",
+    snprintf(fields, sizeof fields, "\"event\":\"listening\",\"http\":\"%s%s%s:%u\"%s,\"tls\":%s%s",
              strchr(cfg->http_host, ':') ? "[" : "", cfg->http_host, strchr(cfg->http_host, ':') ? "]" : "", port,
-             cfg->tls_cert_pem ? "true" : "false", mfield);
-
+             gfield, cfg->tls_cert_pem ? "true" : "false", mfield);
     avskey_log("info", "ready", fields);
     avskey_sd_notify("READY=1");
     wait_signals(cfg, &set);
     avskey_sd_notify("STOPPING=1");
-    drain(http);
+    drain(http, grpc);
     avskey_metrics_http_stop(metrics);
     avskey_event(cfg, "stop", NULL, NULL, "stopped", NULL, NULL);
     for (int i = 0; i < 3000 && avskey_reload_running(); i++) {

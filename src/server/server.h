@@ -20,7 +20,10 @@ typedef struct avskey_server_config {
     struct avskey_policy *policy;   /* never NULL once started */
     struct avskey_audit *audit;     /* NULL: no --audit-log */
     const char *metrics_listen;     /* HOST:PORT or NULL */
-    int allow_remote_key_management;
+    /* gRPC (Cerberus) front, src/server/grpc*.c */
+    const char *grpc_host;          /* "127.0.0.1"; NULL: --grpc-listen off */
+    unsigned grpc_port;             /* 50051; 0 picks a free port */
+    int allow_remote_key_mgmt;      /* --allow-remote-key-management */
 } avskey_server_config;
 
 /* The response to one request, filled by a route. */

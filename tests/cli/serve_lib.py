@@ -52,9 +52,12 @@ def run(*args, stdin=None, env=None):
 class Daemon:
     """avskey serve with the given arguments, on 127.0.0.1 with a free port."""
 
-    def __init__(self, *args, listen="127.0.0.1:0", wait=True, env=None):
+    def __init__(self, *args, listen="127.0.0.1:0", wait=True, env=None, grpc_listen="127.0.0.1:0"):
         self.log_path = tempfile.mktemp(prefix="avskey-serve-log-")
         self.log = open(self.log_path, "w+")
+        # gRPC on a free port too (never the fixed default 50051: tests run in parallel)
+        if grpc_listen and "--grpc-listen" not in args:
+            args = (*args, "--grpc-listen", grpc_listen)
         self.proc = subprocess.Popen([AVSKEY, "serve", "--http-listen", listen, *args],
                                      stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
                                      env=env)
@@ -72,6 +75,7 @@ class Daemon:
             for l in self.lines():
                 if l.get("event") == "listening":
                     self.port = int(l["http"].rsplit(":", 1)[1])
+                    self.grpc = l.get("grpc")
                     return
             if self.proc.poll() is not None:
                 raise RuntimeError("daemon exited: " + open(self.log_path).read())

@@ -35,15 +35,46 @@ const KEYS = [CERBERUS_G1, EIGENSDK_G1];
 // sent as `authorization` metadata.
 const AUTH = {};                    // {token} for every call of the main daemon
 const AUTH_CASES = [];              // [{name, args: [...], run: async (c, d) => {...}}]
-// For example, once `avskey auth add-client` exists (token printed once):
-//   AUTH_CASES.push({ name: 'no token is UNAUTHENTICATED, ListKeys included', args: ['--auth-file', file],
-//       run: async (c) => { await callFails(c.keymanager, 'ListKeys', {}, status.UNAUTHENTICATED);
-//                           await callFails(c.signer, 'SignGeneric', { public_key_g1: CERBERUS_G1, data: Buffer.from('x') },
-//                                           status.UNAUTHENTICATED, { token: 'wrong' });
-//                           await callFails(c.signer, 'SignGeneric', { public_key_g1: EIGENSDK_G1, data: Buffer.from('x') },
-//                                           status.PERMISSION_DENIED, { token: onlyCerberusToken });
-//                           await callFails(c.admin, 'LockKey', { public_key_g1: CERBERUS_G1 }, status.PERMISSION_DENIED,
-//                                           { token: nonAdminToken }); } });
+// Tokens made with `avskey auth add-client` (printed once, only the hash stored).
+const authDir = fs.mkdtempSync('/tmp/avskey-grpc-auth-');
+const authFile = path.join(authDir, 'auth.yaml');
+const addClient = (name, keys, admin) => {
+    const r = spawnSync(process.env.AVSKEY_BIN, ['auth', 'add-client', name, '--keys', keys, '--auth-file', authFile,
+        ...(admin ? ['--admin'] : [])], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+};
+const onlyCerberus = addClient('cerberus-node', CERBERUS_G1, false);
+const anyKey = addClient('eigenda-node', '*', false);
+const adminTok = addClient('ops', '*', true);
+AUTH_CASES.push({
+    name: 'tokens: UNAUTHENTICATED without or with a wrong token (ListKeys too), PERMISSION_DENIED for other keys and admin',
+    args: ['--auth-file', authFile],
+    run: async (ac) => {
+        await callFails(ac.keymanager, 'ListKeys', {}, status.UNAUTHENTICATED);
+        await callFails(ac.keymanager, 'GetKeyMetadata', { public_key_g1: CERBERUS_G1 }, status.UNAUTHENTICATED);
+        await callFails(ac.signer, 'SignGeneric', { public_key_g1: CERBERUS_G1, data: Buffer.from('somedata') },
+            status.UNAUTHENTICATED, { token: 'wrong' });
+        const ok = await call(ac.signer, 'SignGeneric', { public_key_g1: CERBERUS_G1, data: Buffer.from('somedata') },
+            { token: onlyCerberus });
+        assert.equal(toHex(ok.signature), CERBERUS_SOMEDATA_SIG);
+        const okBearer = await call(ac.signer, 'SignGeneric', { public_key_g1: CERBERUS_G1, data: Buffer.from('somedata') },
+            { token: `Bearer ${onlyCerberus}` });
+        assert.equal(toHex(okBearer.signature), CERBERUS_SOMEDATA_SIG);
+        await callFails(ac.signer, 'SignGeneric', { public_key_g1: EIGENSDK_G1, data: Buffer.from('hello') },
+            status.PERMISSION_DENIED, { token: onlyCerberus });
+        const hello = await call(ac.signer, 'SignGeneric', { public_key_g1: EIGENSDK_G1, data: Buffer.from('hello') },
+            { token: anyKey });
+        assert.equal(toHex(hello.signature), EIGENSDK_HELLO_SIG);
+        await callFails(ac.admin, 'LockKey', { public_key_g1: CERBERUS_G1 }, status.PERMISSION_DENIED, { token: anyKey });
+        await call(ac.admin, 'LockKey', { public_key_g1: CERBERUS_G1 }, { token: adminTok });
+        await callFails(ac.signer, 'SignGeneric', { public_key_g1: CERBERUS_G1, data: Buffer.from('x') },
+            status.PERMISSION_DENIED, { token: onlyCerberus });
+        await call(ac.admin, 'UnlockKey', { public_key_g1: CERBERUS_G1 }, { token: adminTok });
+        const listed = await call(ac.keymanager, 'ListKeys', {}, { token: onlyCerberus });
+        assert.deepEqual(listed.public_keys.map((k) => k.public_key_g1), [CERBERUS_G1]);
+    },
+});
 const o = (extra = {}) => ({ ...AUTH, ...extra });
 
 const ks = makeKeystore();

@@ -22,7 +22,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 AVSKEY_UID=61999
 AVSKEY_GID=61999
 
-rootfs= tag= bin=
+rootfs='' tag='' bin=''
 while [ $# -gt 0 ]; do
     case "$1" in
         --rootfs) rootfs=$2; shift 2 ;;
@@ -73,6 +73,7 @@ if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
     SOURCE_DATE_EPOCH=$(git -C "$top" log -1 --format=%ct 2>/dev/null || echo 0)
 fi
 export SOURCE_DATE_EPOCH
+BUILDAH_OPTS=${BUILDAH_OPTS:-}
 commit=$("$bin" version | sed -n 's/.*commit \([0-9a-z]*\).*/\1/p')
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/avskey-image-XXXXXX")

@@ -34,8 +34,9 @@ if [ -n "$need" ]; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
         pk=$(echo "$need" | sed 's/\bgpg\b/gnupg/')
         # shellcheck disable=SC2086
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
-            --no-install-recommends $pk >"$T/apt.log" 2>&1 ||
+        { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
+            --no-install-recommends $pk || { apt-get update -qq -o DPkg::Lock::Timeout=600 >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
+            --no-install-recommends $pk; }; } >"$T/apt.log" 2>&1 ||
             { bad "apt-get install$pk failed: $(tail -3 "$T/apt.log")"; finish; exit 1; }
     else
         command -v buildah >/dev/null 2>&1 || skip "buildah is not installed and this is not root with apt-get"

@@ -7,8 +7,9 @@
 
 if ! command -v minisign >/dev/null 2>&1; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
-            --no-install-recommends minisign >/dev/null 2>&1 || true
+        { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
+            --no-install-recommends minisign || { apt-get update -qq -o DPkg::Lock::Timeout=600 >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
+            --no-install-recommends minisign; }; } >/dev/null 2>&1 || true
     fi
     command -v minisign >/dev/null 2>&1 || { echo "FAIL: minisign missing and could not be installed" >&2; exit 1; }
 fi

@@ -11,8 +11,9 @@ MAX_EXPOSURE=2.0   # measured 1.1 on systemd 252 (Debian 12)
 
 if ! command -v systemd-analyze >/dev/null 2>&1; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
-            --no-install-recommends systemd >/dev/null 2>&1 || true
+        { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
+            --no-install-recommends systemd || { apt-get update -qq -o DPkg::Lock::Timeout=600 >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
+            --no-install-recommends systemd; }; } >/dev/null 2>&1 || true
     fi
     if ! command -v systemd-analyze >/dev/null 2>&1; then
         echo "FAIL: systemd-analyze missing and the systemd package could not be installed" >&2

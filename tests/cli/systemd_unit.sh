@@ -120,12 +120,12 @@ finally:
 sys.exit(1 if fails else 0)
 PY
 
-# ---- boot: the unit under a real systemd (PID 1 in a container)
-# One deviation, in a drop-in: the passphrase comes from --password-file
-# instead of the credential. Under systemd 252 in this container (kernel 6.18)
-# even a minimal `User=` + `LoadCredential=` unit gets EACCES on
-# $CREDENTIALS_DIRECTORY (ramfs, no ACLs, not chowned), so credential delivery
-# is not tested here; `systemd-creds encrypt` is.
+# ---- boot: the unit under a real systemd (PID 1 in a container), exactly as
+# shipped, the passphrase an encrypted credential (host key; no TPM here).
+# The container's mounts are made shared first, as on a host: systemd moves
+# each service's credentials ramfs into place from a child mount namespace,
+# which a private-propagation container root would hide (EACCES on
+# $CREDENTIALS_DIRECTORY).
 boot() {
     bootbin=$AVSKEY
     case "$AVSKEY" in */asan/*) bootbin=$TOP/build/avskey ;; esac  # LSan cannot ptrace under ~@debug
@@ -161,6 +161,7 @@ boot() {
     done
     ok
     X sh -ec '
+        mount --make-rshared /
         install -m 0755 /avskey.bin /usr/bin/avskey
         install -m 0644 /src/deploy/avskey.sysusers /usr/lib/sysusers.d/avskey.conf && systemd-sysusers
         install -d -m 0700 -o avskey -g avskey /etc/avskey /etc/avskey/keys
@@ -170,12 +171,6 @@ boot() {
         printf "password\n" | systemd-creds encrypt --name=avskey-passphrase - /etc/credstore.encrypted/avskey-passphrase 2>/dev/null
         printf "password\n" | systemd-creds decrypt --name=avskey-passphrase /etc/credstore.encrypted/avskey-passphrase - | grep -qx password
         install -m 0644 /src/deploy/avskey.service /etc/systemd/system/
-        install -m 0600 -o avskey -g avskey /dev/null /etc/avskey/passphrase && printf "password\n" >/etc/avskey/passphrase
-        mkdir -p /etc/systemd/system/avskey.service.d
-        { printf "[Service]\nLoadCredentialEncrypted=\nExecStart=\n"
-          sed -n "/^ExecStart=/,/AVSKEY_OPTS/p" /etc/systemd/system/avskey.service |
-            sed "s#--password-credential avskey-passphrase#--password-file /etc/avskey/passphrase#"; } \
-            >/etc/systemd/system/avskey.service.d/no-credential.conf
         systemctl daemon-reload
     ' >"$T/out" 2>"$T/err" && ok || { bad "installing the unit: $(cat "$T/err")"; return 1; }
     if X systemctl start avskey >"$T/out" 2>&1; then ok; else bad "systemctl start: $(X journalctl -u avskey -o cat --no-pager | tail -5)"; return 1; fi
@@ -185,6 +180,13 @@ boot() {
     echo "$sig" | grep -q -E '"result":"0x[0-9a-f]{130}"' && ok || bad "eth_sign under systemd: $sig"
     pid=$(X systemctl show -P MainPID avskey)
     X cat "/proc/$pid/status" >"$T/status"
+    X cat "/proc/$pid/cmdline" | tr '\0' ' ' >"$T/cmdline"
+    grep -q -- '--password-credential avskey-passphrase' "$T/cmdline" && ok || bad "cmdline: $(cat "$T/cmdline")"
+    # the decrypted credential: the service user's alone, read-only, on a ramfs
+    [ "$(X stat -c '%u %a' /run/credentials/avskey.service/avskey-passphrase)" = "61999 400" ] && ok ||
+        bad "credential file: $(X stat -c '%u %a' /run/credentials/avskey.service/avskey-passphrase 2>&1)"
+    [ "$(X stat -f -c %T /run/credentials/avskey.service)" = ramfs ] && ok ||
+        bad "credentials fs: $(X stat -f -c %T /run/credentials/avskey.service)"
     [ "$(awk '/^Uid:/ {print $2}' "$T/status")" = 61999 ] && ok || bad "uid: $(grep Uid "$T/status")"
     [ "$(awk '/^CapEff:/ {print $2}' "$T/status")" = 0000000000000000 ] && ok || bad "capabilities: $(grep Cap "$T/status")"
     [ "$(awk '/^CapBnd:/ {print $2}' "$T/status")" = 0000000000000000 ] && ok || bad "bounding set: $(grep CapBnd "$T/status")"
@@ -208,6 +210,8 @@ boot() {
     X avskey audit verify /var/lib/avskey/audit.log >"$T/out" 2>&1 && ok || bad "audit log under StateDirectory: $(cat "$T/out")"
     [ "$(X stat -c '%U %a' /var/lib/avskey/audit.log)" = "avskey 600" ] && ok || bad "audit log owner/mode"
     if grep -q password "$T/journal"; then bad "passphrase in the journal"; else ok; fi
+    # the credential file was the service's alone, on a ramfs, gone after the stop
+    X test ! -e /run/credentials/avskey.service/avskey-passphrase && ok || bad "credential left after stop"
     $P rm -f -t 0 $name >/dev/null 2>&1
 }
 boot

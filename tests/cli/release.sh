@@ -82,4 +82,22 @@ if [ "$(json_get version)" = "$version" ]; then ok; else bad "version --json: $(
 if find "$T/x" -name '*.key.json' -o -name '*.key' -o -name '*.pem' | grep -q . ||
    grep -r -I -q -E '"crypto" *:|BEGIN [A-Z ]*PRIVATE KEY|secret key' "$T/x"; then
     bad "tarball holds key material"; else ok; fi
+# the release build itself (make in build/release/obj with build paths mapped
+# out) is reproducible: two copies of the sources in different folders give
+# byte-identical tarballs. Once, with the plain build (not per sanitizer).
+case "$AVSKEY" in
+*/asan/*) echo "release build reproducibility: checked by the plain-build run" ;;
+*)
+    for c in one two-longer-path; do
+        mkdir -p "$T/$c/src"
+        (cd "$TOP" && tar -cf - Makefile VERSION README.md CHANGELOG.md include src scripts deploy docs) |
+            (cd "$T/$c/src" && tar -xf -)
+        (cd "$T/$c/src" && env -u AVSKEY_MINISIGN_KEY AVSKEY_RELEASE_UNSIGNED=1 SOURCE_DATE_EPOCH=1700000000 \
+            AVSKEY_RELEASE_OUT="$T/$c/out" scripts/release >"$T/out" 2>"$T/err") || bad "release build in $c: $(tail -5 "$T/err")"
+    done
+    if cmp -s "$T/one/out/$name.tar.gz" "$T/two-longer-path/out/$name.tar.gz"; then ok
+    else bad "release builds from two folders differ: $(cmp "$T/one/src/build/release/obj/avskey" "$T/two-longer-path/src/build/release/obj/avskey")"; fi
+    [ -e "$T/one/out/$name.tar.gz.minisig" ] && bad "unsigned build left a signature" || ok
+    ;;
+esac
 finish

@@ -144,3 +144,14 @@ ctime: $(BUILD)/ctime_bn254
 
 $(BUILD)/ctime_bn254: tests/ctime/ctime_bn254.c $(BUILD)/libavskey.a $(HDRS)
 	$(CC) $(CFLAGS_ALL) -o $@ tests/ctime/ctime_bn254.c $(BUILD)/libavskey.a $(LDLIBS_ALL)
+
+# ---- releases and images (deploy/README.md) -----------------------------
+# make release   build/release/avskey-<version>-linux-<arch>.tar.gz + .sha256 +
+#                .minisig (AVSKEY_MINISIGN_KEY=path to a minisign secret key)
+# make image     OCI image localhost/avskey:<version> FROM scratch with buildah
+.PHONY: release image
+release:
+	scripts/release
+
+image: all
+	deploy/build-image.sh

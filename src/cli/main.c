@@ -143,12 +143,35 @@ void avskey_json_str(FILE *f, const char *s)
 
 int avskey_cmd_version(int argc, char **argv)
 {
-    static const char *const spec[] = {NULL};
+    static const char *const spec[] = {"--json", NULL};
     avskey_args a;
     avskey_err e = avskey_args_parse(&a, argc, argv, spec);
     if (e) return avskey_cli_fail(e);
     if (a.help) {
-        printf("usage: avskey version\n\nPrints the version and the git commit it was built from.\n");
+        printf("usage: avskey version [--json]\n\nPrints the version and the git commit it was built from.\n"
+               "  --json    one JSON object: {\"version\",\"commit\",\"os\",\"arch\",\"compiler\"}\n");
+        return 0;
+    }
+    if (a.noperands) return avskey_cli_usage("version takes no arguments");
+    if (avskey_opt(&a, "--json")) {
+#if defined(__x86_64__)
+        const char *arch = "amd64";
+#elif defined(__aarch64__)
+        const char *arch = "arm64";
+#else
+        const char *arch = "other";
+#endif
+        /* The three strings are fixed at build time and contain no quote or backslash. */
+        printf("{\"version\":\"%s\",\"commit\":\"%s\",\"os\":\"linux\",\"arch\":\"%s\",\"compiler\":\"%s\"}\n",
+               AVSKEY_VERSION, AVSKEY_COMMIT, arch,
+#if defined(__clang__)
+               "clang " __clang_version__
+#elif defined(__GNUC__)
+               "gcc " __VERSION__
+#else
+               "unknown"
+#endif
+        );
         return 0;
     }
     printf("avskey %s (commit %s)\n", AVSKEY_VERSION, AVSKEY_COMMIT);

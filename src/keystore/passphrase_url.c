@@ -29,8 +29,9 @@
  * Secrets in memory: the body is received into a guarded secmem buffer.
  * Copies we cannot reach: curl's receive buffer (and OpenSSL's record
  * buffer) briefly hold the body; curl's request buffer holds the token
- * header; jansson's lexer buffer holds each string while parsing. These
- * are freed by their libraries without wiping. What we can reach is
+ * header; jansson's lexer buffer holds each string while parsing (and a
+ * body that fails to parse as JSON leaves its partial values to jansson).
+ * These are freed by their libraries without wiping. What we can reach is
  * wiped: every string value of the parsed JSON tree (overwritten in place
  * before json_decref), the header list we gave curl, our buffers.
  *

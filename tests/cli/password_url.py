@@ -12,7 +12,7 @@ import subprocess
 import threading
 import time
 
-from serve_lib import AVSKEY, FIX, Checks, copy_key, tmpdir
+from serve_lib import AVSKEY, FIX, Checks, Daemon, copy_key, tmpdir
 
 c = Checks()
 T = tmpdir()
@@ -160,7 +160,9 @@ class Server:
 
 
 ENV = dict(os.environ, VAULT_TOKEN=TOKEN)
-ENV.pop("AVSKEY_PASSWORD_URL_TIMEOUT_MS", None)
+for v in ("AVSKEY_PASSWORD_URL_TIMEOUT_MS", "VAULT_NAMESPACE", "https_proxy", "HTTPS_PROXY", "all_proxy",
+          "ALL_PROXY"):
+    ENV.pop(v, None)  # the servers are on this machine: no proxy in between
 secrets = (PW, TOKEN, NEWPW)
 
 
@@ -328,6 +330,19 @@ try:
     open(p("newpw"), "w").write(NEWPW + "\n")
     r = avskey("keys", "show", "--key-path", new_key, "--verify", "--json", "--password-file", p("newpw"))
     c.eq(r.returncode, 0, "new key opens with the same passphrase from a file")
+
+    # the daemon: one passphrase for the keystore, fetched before it listens
+    K = p("serve-keys")
+    os.mkdir(K, 0o700)
+    copy_key(KEY, os.path.join(K, "opr.ecdsa.key.json"))
+    d = Daemon("--keystore-dir", K, "--chain-id", "17000", "--password-url", m.url("/v1/secret/data/avs"),
+               *CA, *MTLS, env=ENV)
+    try:
+        st, _, body = d.request("GET", "/api/v1/eth1/publicKeys")
+        c.eq((st, len(json.loads(body))), (200, 1), "serve --password-url (mTLS): the key is unlocked")
+        c.true(all(x not in open(d.log_path).read() for x in secrets), "serve log has no secret")
+    finally:
+        c.eq(d.stop(), 0, "serve stops cleanly")
 finally:
     s.stop()
     m.stop()

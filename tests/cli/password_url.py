@@ -132,7 +132,9 @@ class Server:
             ctx.verify_mode = ssl.CERT_REQUIRED
             ctx.load_verify_locations(p(f"{client_ca}.pem"))
         self.httpd = Quiet(("127.0.0.1", 0), Handler)
-        self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+        # the handshake happens in the handler thread (on the first read), so a
+        # stalled or refused client never blocks the accepting thread
+        self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True, do_handshake_on_connect=False)
         self.httpd.requests = []
         self.httpd.lock = threading.Lock()
         self.port = self.httpd.server_address[1]
@@ -307,9 +309,9 @@ try:
     # a server slower than the budget: bounded by AVSKEY_PASSWORD_URL_TIMEOUT_MS
     env = dict(ENV, AVSKEY_PASSWORD_URL_TIMEOUT_MS="800")
     r = show(s.url("/slow"), *CA, env=env)
-    fails(r, 1, "Operation timed out", what="slow server")
+    fails(r, 1, f"https://127.0.0.1:{s.port}/slow: ", "timed out", what="slow server")
     c.true(r.seconds < 2.5, f"slow server: gave up within the budget ({r.seconds:.2f} s)")
-    c.eq(s.count("/slow"), 1, "slow server: no retry past the budget")
+    c.true(s.count("/slow") <= 1, "slow server: no retry past the budget")
     r = show(s.url("/plain"), *CA, env=dict(ENV, AVSKEY_PASSWORD_URL_TIMEOUT_MS="soon"))
     fails(r, 2, "AVSKEY_PASSWORD_URL_TIMEOUT_MS", what="bad timeout variable")
 

@@ -218,8 +218,9 @@ try:
     fails(r, 1, what="#alt: another field is read (here a wrong passphrase)")
     r = show(s.url("/v1/secret/data/avs#num"), *CA)
     fails(r, 2, "data.data.num is not a string", what="#num is not a string")
-    r = show(s.url("/v1/secret/data/avs#pw"), *CA)
+    r = show(s.url("/v1/secret/data/avs#pw"), *CA, env=dict(ENV, VAULT_NAMESPACE="admin/avs"))
     fails(r, 1, 'no field "pw" in data.data', f"https://127.0.0.1:{s.port}/v1/secret/data/avs", what="missing field")
+    c.eq(s.last_headers().get("X-Vault-Namespace"), "admin/avs", "X-Vault-Namespace from $VAULT_NAMESPACE")
     # no token: Vault answers 403, not retried
     env = dict(ENV)
     del env["VAULT_TOKEN"]

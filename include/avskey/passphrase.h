@@ -14,7 +14,7 @@ typedef enum avskey_pw_kind {
     AVSKEY_PW_FILE,         /* arg: path; first line, trailing \r\n stripped */
     AVSKEY_PW_ENV,          /* arg: variable name; removed from the environment after reading */
     AVSKEY_PW_FD,           /* arg: decimal fd; first line */
-    AVSKEY_PW_URL,          /* arg: https URL (issue: remote passphrases) */
+    AVSKEY_PW_URL,          /* arg: https URL, #field for Vault KV v2 */
     AVSKEY_PW_CREDENTIAL    /* arg: name under $CREDENTIALS_DIRECTORY */
 } avskey_pw_kind;
 
@@ -40,12 +40,19 @@ typedef struct avskey_pw {
  * must be writable, as setenv and the startup environment make it); FD
  * reads the first line of the decimal descriptor (left open, nothing past
  * the line consumed); CREDENTIAL reads $CREDENTIALS_DIRECTORY/NAME like
- * FILE (NAME without '/'); URL is not built yet (AVSKEY_ERR_USAGE); AUTO
- * prompts on /dev/tty (else stdin/stderr) with echo off when stdin is a
- * terminal, else reads the first line of stdin.
+ * FILE (NAME without '/'; systemd's LoadCredentialEncrypted= files are
+ * plain files there too); URL GETs an https:// URL (url_ca, url_cert,
+ * url_key: CA bundle and client certificate; $VAULT_TOKEN sent as
+ * X-Vault-Token) and takes data.data.<#fragment, default "password"> of a
+ * Vault KV v2 JSON answer, else the body's first line (limits, retries
+ * and timeouts: docs/password-url.md); AUTO prompts on /dev/tty (else
+ * stdin/stderr) with echo off when stdin is a terminal, else reads the
+ * first line of stdin.
  * Bytes are read with read(2) one at a time straight into secmem (no
- * stdio copies) and kept raw (no normalisation). An empty passphrase is
- * returned as such: callers decide whether to accept it.
+ * stdio copies; URL: received into secmem, see passphrase_url.c for the
+ * copies libcurl and jansson make) and kept raw (no normalisation). An
+ * empty passphrase is returned as such: callers decide whether to accept
+ * it.
  * The terminal prompt turns echo off before it shows the prompt and
  * restores the terminal on every path, also on SIGINT/SIGTERM/SIGQUIT/
  * SIGHUP: its handler restores echo, puts back the previous action and
@@ -61,8 +68,11 @@ typedef struct avskey_pw {
  *       and the message names the source (never the passphrase).
  * Returns: AVSKEY_OK; AVSKEY_ERR_USAGE (bad argument, unset variable, not
  *       a regular file/FIFO, longer than AVSKEY_PW_MAX bytes, mismatch);
- *       AVSKEY_ERR_NOTFOUND (missing file); AVSKEY_ERR_PERM; AVSKEY_ERR_IO;
- *       AVSKEY_ERR_NOMEM; AVSKEY_ERR_REFUSED (interrupted). */
+ *       AVSKEY_ERR_NOTFOUND (missing file; URL: HTTP 404, field missing);
+ *       AVSKEY_ERR_PERM (URL: HTTP 401/403); AVSKEY_ERR_MALFORMED (URL:
+ *       JSON that is not a Vault KV v2 answer); AVSKEY_ERR_IO (URL:
+ *       network, TLS, HTTP status, answer over 64 KiB); AVSKEY_ERR_NOMEM;
+ *       AVSKEY_ERR_REFUSED (interrupted). */
 AVSKEY_WUR avskey_err avskey_passphrase_read(avskey_pw *out, const avskey_pw_source *src,
                                              const char *prompt, int confirm);
 

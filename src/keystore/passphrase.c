@@ -7,6 +7,7 @@
  * passphrase. */
 #include "avskey/passphrase.h"
 #include "avskey/secmem.h"
+#include "keystore/passphrase_url.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -416,7 +417,7 @@ avskey_err avskey_passphrase_read(avskey_pw *out, const avskey_pw_source *src,
     case AVSKEY_PW_CREDENTIAL:
         return avskey_read_credential(out, src->arg);
     case AVSKEY_PW_URL:
-        return avskey_fail(AVSKEY_ERR_USAGE, "--password-url is not supported in this build");
+        return avskey_pw_read_url(out, src); /* passphrase_url.c */
     }
     return avskey_fail(AVSKEY_ERR_USAGE, "unknown passphrase source");
 }

@@ -21,6 +21,6 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 # shellcheck disable=SC2086
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -Wall -Wextra $san -I"$top/include" \
     "$top/tests/pty/prompt_echo.c" "$lib" \
-    $(pkg-config --libs libsecp256k1 nettle hogweed jansson yaml-0.1) -lscrypt-kdf -lpthread \
+    $(pkg-config --libs libsecp256k1 nettle hogweed jansson yaml-0.1 libcurl) -lscrypt-kdf -lpthread \
     -o "$tmp/prompt_echo"
 python3 "$top/tests/pty/drive_prompt.py" "$tmp/prompt_echo"

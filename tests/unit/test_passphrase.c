@@ -189,14 +189,6 @@ TEST(passphrase_credential)
     CHECK(strstr(avskey_errmsg(), "CREDENTIALS_DIRECTORY") != NULL);
 }
 
-TEST(passphrase_url_unsupported)
-{
-    avskey_pw pw;
-    CHECK(read_src(&pw, AVSKEY_PW_URL, "https://vault.example/v1/kv#pw") == AVSKEY_ERR_USAGE);
-    CHECK_STR(avskey_errmsg(), "--password-url is not supported in this build");
-    CHECK(pw.buf == NULL);
-}
-
 /* In a child with stdin = a pipe holding data: AUTO reads its first line
  * (confirm is ignored off a terminal). Exit 0 if the result is want. */
 static int stdin_child(const char *data, const char *want)

@@ -110,7 +110,7 @@ int avskey_cmd_keys_create(int argc, char **argv)
                "Creates NAME.ecdsa.key.json (Web3 Secret Storage v3, as eigenlayer-cli writes it) or\n"
                "NAME.bls.key.json (eigensdk BLS keystore) in the keystore folder, encrypted with scrypt\n"
                "(n=262144, r=8, p=1). The passphrase is asked twice on a terminal, or taken from\n"
-               "--password-file/--password-env/--password-fd/--password-credential or the first line\n"
+               "--password-file/-env/-fd/-credential/-url (see keys show --help) or the first line\n"
                "of stdin. It needs 70 bits of entropy (eigenlayer-cli's rule) unless --insecure.\n"
                "An existing key file is never overwritten. The private key is never printed.\n");
         return 0;

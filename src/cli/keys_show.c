@@ -90,7 +90,8 @@ int avskey_cmd_keys_show(int argc, char **argv)
                "Shows a key's public data. Without --verify no passphrase is needed; with it the\n"
                "key is decrypted, checked against the file, and the derived public keys are shown.\n"
                "Passphrase sources: --password-file PATH, --password-env NAME, --password-fd N,\n"
-               "--password-credential NAME, else a hidden prompt (or the first line of stdin).\n");
+               "--password-credential NAME, --password-url https://... [--password-url-ca/-cert/-key PEM]\n"
+               "(Vault KV v2 or plain text), else a hidden prompt (or the first line of stdin).\n");
         return 0;
     }
     int verify = avskey_opt(&a, "--verify") != NULL;

@@ -21,7 +21,8 @@ a crash at any point leaves the old or the new file, never a broken one".
    (ENOSPC, EIO) at each step: exit 1, one-line error, no temporary file.
 3. The order of the calls (power-loss safety): the temporary file is
    fsynced before link/rename, and the folder is fsynced after.
-4. Leftover temporary files: `keys list` ignores them, create/passwd still
+4. Races: two creates of one name, two passwd of one file, at once.
+5. Leftover temporary files: `keys list` ignores them, create/passwd still
    work next to them, and a write removes those older than 15 minutes
    (not fresher ones).
 
@@ -428,6 +429,51 @@ def call_order(old):
         print(f"  {verb} write path: {' '.join(calls)}")
 
 
+def races(old, rounds=8):
+    """Two writers at once (fast KDF, so that they reach the write path
+    together): two creates of one name -> exactly one wins, the other says
+    "already exists", the file decrypts with the winner's passphrase; two
+    passwd of one file -> it ends as one complete new file."""
+    env = shim_env()
+    pw3 = os.path.join(T, "pw3")
+    with open(pw3, "w") as f:
+        f.write("Third-str0ng-passphrase-Zq7#\n")
+    for r in range(rounds):
+        d = fresh_dir(f"race{r}")
+        a = create_args(d, "k")
+        b = list(a)
+        b[b.index(PW)] = pw3
+        ps = [subprocess.Popen([AV] + x, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL) for x in (a, b)]
+        res = [(p.wait(), p.stderr.read().decode()) for p in ps]
+        rcs = sorted(x[0] for x in res)
+        loser = [e for rc, e in res if rc != 0]
+        path = os.path.join(d, "k.ecdsa.key.json")
+        win_pw = PW if res[0][0] == 0 else pw3
+        rc, info, err = show(path, win_pw, env)
+        if rcs != [0, 1] or "already exists" not in "".join(loser) or rc != 0 or tmps_of(d, "k.ecdsa.key.json"):
+            bad(f"create race {r}: exits {rcs}, loser says {loser}, winner's file decrypts: {rc == 0}")
+        else:
+            ok()
+        count("races: create vs create -> one file, one 'already exists'")
+        d = fresh_dir(f"prace{r}")
+        put_template(d, old)
+        key = "t.ecdsa.key.json"
+        a = passwd_args(d, key, old)
+        b = list(a)
+        b[b.index(PW2)] = pw3
+        ps = [subprocess.Popen([AV] + x, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL) for x in (a, b)]
+        rcs = [p.wait() for p in ps]
+        path = os.path.join(d, key)
+        ok2 = show(path, PW2, env)[0] == 0 or show(path, pw3, env)[0] == 0
+        if rcs != [0, 0] or not ok2 or tmps_of(d, key):
+            bad(f"passwd race {r}: exits {rcs}, file decrypts with one of the new passphrases: {ok2}")
+        else:
+            ok()
+        count("races: passwd vs passwd -> one complete new file")
+
+
 def leftovers(old):
     """4. Temporary files left by kills: ignored by keys list; writes still
     work next to them; a write removes those older than 15 minutes."""
@@ -532,6 +578,7 @@ def main():
         with ThreadPoolExecutor(JOBS) as ex:
             list(ex.map(dodet, det))
         call_order(old)
+        races(old)
         leftovers(old)
     else:
         bad("no fault shim (SHIM unset): deterministic fault points not run")

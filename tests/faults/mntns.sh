@@ -19,11 +19,13 @@ fi
 export AVSKEY_MNTNS
 
 # mount_small DIR SIZE [INODES]: a tmpfs of SIZE (e.g. 64k) at DIR, else an
-# ext2 loop file system; prints what it mounted ("tmpfs" or "loop").
+# ext2 loop file system (AVSKEY_TEST_FS=loop: only that); prints what it
+# mounted ("tmpfs" or "loop").
 mount_small() {
     _opts="size=$2,mode=0755"
     [ -n "${3:-}" ] && _opts="$_opts,nr_inodes=$3"
-    if mount -t tmpfs -o "$_opts" avskey-test "$1" 2>"$1.err"; then
+    : >"$1.err"
+    if [ "${AVSKEY_TEST_FS:-}" != loop ] && mount -t tmpfs -o "$_opts" avskey-test "$1" 2>"$1.err"; then
         echo tmpfs
         return 0
     fi
@@ -31,7 +33,7 @@ mount_small() {
         _img="$1.img"
         _kb=${2%k}
         truncate -s "$(( _kb < 128 ? 128 : _kb ))k" "$_img" &&
-            mkfs.ext2 -q -m 0 -b 1024 ${3:+-N "$3"} "$_img" 2>>"$1.err" &&
+            mkfs.ext2 -q -m 0 -b 1024 ${3:+-N "$(( $3 + 16 ))"} "$_img" 2>>"$1.err" &&
             mount -o loop "$_img" "$1" 2>>"$1.err" && chmod 755 "$1" && { echo loop; return 0; }
     fi
     echo "FAIL: cannot mount a small file system at $1 (tmpfs, then loop ext2): $(cat "$1.err")" >&2

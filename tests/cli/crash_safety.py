@@ -5,8 +5,9 @@ Claim under test: "key files are written atomically and never overwritten;
 a crash at any point leaves the old or the new file, never a broken one".
 
 1. Random kills: `keys create` and `keys passwd` get SIGKILL after a delay
-   drawn uniformly over [0, 1.1 x the run's measured duration] (so from
-   before exec to after the final rename; some runs finish). After each
+   drawn uniformly over [0, 1.1 x the run's duration] (so from before exec
+   to after the final rename; some runs finish). The duration is measured
+   first, then follows the median of the runs that finished (load varies). After each
    one the folder is checked:
      create: no NAME.ecdsa.key.json, or one that parses (`keys show
              --json` exits 0), is mode 0600, and (on a sample) decrypts;
@@ -27,7 +28,9 @@ a crash at any point leaves the old or the new file, never a broken one".
    (not fresher ones).
 
 Env: AVSKEY_CRASH_CREATE, AVSKEY_CRASH_PASSWD (random kills of each,
-default 24), AVSKEY_CRASH_JOBS (parallel runs, default 2),
+default 24), AVSKEY_CRASH_BUDGET (seconds for the random kills, default 30
+unless a count is given; at least 8 of each run), AVSKEY_CRASH_JOBS
+(parallel runs, default 2),
 AVSKEY_CRASH_SEED (to replay a run).
 """
 import json
@@ -48,6 +51,10 @@ N_CREATE = int(os.environ.get("AVSKEY_CRASH_CREATE", "24"))
 N_PASSWD = int(os.environ.get("AVSKEY_CRASH_PASSWD", "24"))
 JOBS = int(os.environ.get("AVSKEY_CRASH_JOBS", "2"))
 SEED = int(os.environ.get("AVSKEY_CRASH_SEED", str(time.time_ns() % 2**31)))
+# random kills stop after this many seconds (each verb gets at least 8);
+# 0 = no limit, the default when AVSKEY_CRASH_CREATE/PASSWD are given
+BUDGET = float(os.environ.get("AVSKEY_CRASH_BUDGET", "0" if "AVSKEY_CRASH_CREATE" in os.environ
+                              or "AVSKEY_CRASH_PASSWD" in os.environ else "30"))
 VERIFY_EVERY = int(os.environ.get("AVSKEY_CRASH_VERIFY_EVERY", "4"))
 
 PW = os.path.join(T, "pw")
@@ -253,19 +260,37 @@ def measure(old):
     return max(r[0] for r in res), max(r[1] for r in res)
 
 
-def killed_run(args, delay):
+# Durations of runs that finished, per verb: the kill window follows the
+# machine's load (the median of the last 8), not just the first measure.
+finished = {"c": [], "p": []}
+
+
+def window(kind, first):
+    with lock:
+        last = sorted(finished[kind][-8:])
+    return last[len(last) // 2] if len(last) >= 3 else first
+
+
+def killed_run(kind, args, frac, dur):
+    """Runs args and kills it at frac x 1.1 x the current estimate of a
+    run's duration. Returns (exit status, the delay used)."""
+    delay = frac * 1.1 * window(kind, dur)
+    t0 = time.monotonic()
     p = subprocess.Popen([AV] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          stdin=subprocess.DEVNULL)
     time.sleep(delay)
     if p.poll() is None:
         p.kill()
     rc = p.wait()
-    return rc
+    if rc == 0:
+        with lock:
+            finished[kind].append(time.monotonic() - t0)
+    return rc, delay
 
 
-def random_create(i, dur, rng_delay):
+def random_create(i, dur, frac):
     d = fresh_dir(f"rc{i}")
-    rc = killed_run(create_args(d, "k"), rng_delay)
+    rc, rng_delay = killed_run("c", create_args(d, "k"), frac, dur)
     tmp = bool(tmps_of(d, "k.ecdsa.key.json"))
     outcome = check_create(d, "k", verify=(i % VERIFY_EVERY == 0) or (rc == 0), where=f"create run {i} "
                            f"(kill at {rng_delay:.3f}s, exit {rc})")
@@ -278,11 +303,11 @@ def random_create(i, dur, rng_delay):
     shutil.rmtree(d)
 
 
-def random_passwd(i, dur, rng_delay, old):
+def random_passwd(i, dur, frac, old):
     d = fresh_dir(f"rp{i}")
     put_template(d, old)
     key = "t.ecdsa.key.json"
-    rc = killed_run(passwd_args(d, key, old), rng_delay)
+    rc, rng_delay = killed_run("p", passwd_args(d, key, old), frac, dur)
     tmp = bool(tmps_of(d, key))
     outcome = check_passwd(d, key, old, where=f"passwd run {i} (kill at {rng_delay:.3f}s, exit {rc})")
     state = "finished" if rc == 0 else ("killed" if rc == -9 else f"exit {rc}")
@@ -544,14 +569,20 @@ def main():
     rng = random.Random(SEED)
     jobs = []
     # interleave so both verbs share the load evenly
+    # the kill time is a uniform fraction of [0, 1.1 x duration]; run 0
+    # of each verb is killed at once (often before exec), run 1 right at
+    # the expected end
     for i in range(max(N_CREATE, N_PASSWD)):
+        frac = 0.0 if i == 0 else (1 / 1.1 if i == 1 else rng.uniform(0, 1))
         if i < N_CREATE:
-            jobs.append(("c", i, rng.uniform(0, dc * 1.1)))
+            jobs.append(("c", i, frac))
         if i < N_PASSWD:
-            jobs.append(("p", i, rng.uniform(0, dp * 1.1)))
-    # a few at the extremes: at once, and around the end of the run
+            jobs.append(("p", i, frac))
     def do(job):
         kind, i, delay = job
+        if BUDGET and i >= 8 and time.monotonic() - t0 > BUDGET:
+            count(f"{'create' if kind == 'c' else 'passwd'} not run (time budget {BUDGET:.0f}s)")
+            return
         if kind == "c":
             random_create(i, dc, delay)
         else:
@@ -586,6 +617,9 @@ def main():
     print("outcomes:")
     for k in sorted(counts):
         print(f"  {counts[k]:4d}  {k}")
+    for kind, verb, first in (("c", "create", dc), ("p", "passwd", dp)):
+        print(f"  {verb}: kill window at the end {1.1 * window(kind, first):.2f}s "
+              f"(first measure {1.1 * first:.2f}s, {len(finished[kind])} runs finished)")
     print(f"time: random kills {t1 - t0:.1f}s, fault points {t2 - t1:.1f}s")
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1

@@ -28,7 +28,7 @@ a crash at any point leaves the old or the new file, never a broken one".
    (not fresher ones).
 
 Env: AVSKEY_CRASH_CREATE, AVSKEY_CRASH_PASSWD (random kills of each,
-default 24), AVSKEY_CRASH_BUDGET (seconds for the random kills, default 30
+default 24), AVSKEY_CRASH_BUDGET (seconds for the random kills, default 20
 unless a count is given; at least 8 of each run), AVSKEY_CRASH_JOBS
 (parallel runs, default 2),
 AVSKEY_CRASH_SEED (to replay a run).
@@ -54,7 +54,7 @@ SEED = int(os.environ.get("AVSKEY_CRASH_SEED", str(time.time_ns() % 2**31)))
 # random kills stop after this many seconds (each verb gets at least 8);
 # 0 = no limit, the default when AVSKEY_CRASH_CREATE/PASSWD are given
 BUDGET = float(os.environ.get("AVSKEY_CRASH_BUDGET", "0" if "AVSKEY_CRASH_CREATE" in os.environ
-                              or "AVSKEY_CRASH_PASSWD" in os.environ else "30"))
+                              or "AVSKEY_CRASH_PASSWD" in os.environ else "20"))
 VERIFY_EVERY = int(os.environ.get("AVSKEY_CRASH_VERIFY_EVERY", "4"))
 
 PW = os.path.join(T, "pw")
@@ -454,7 +454,7 @@ def call_order(old):
         print(f"  {verb} write path: {' '.join(calls)}")
 
 
-def races(old, rounds=8):
+def races(old, rounds=5):
     """Two writers at once (fast KDF, so that they reach the write path
     together): two creates of one name -> exactly one wins, the other says
     "already exists", the file decrypts with the winner's passphrase; two

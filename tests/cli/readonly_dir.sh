@@ -3,7 +3,8 @@
 # clear line (exit 1), leave no temporary file and lose nothing; reading
 # (list, show --verify) still works. Root ignores permission bits, so the
 # folder is made read-only for real, in a private mount namespace:
-#   1. a tmpfs remounted read-only (mount -o remount,ro)
+#   1. a tmpfs remounted read-only (mount -o remount,ro; as non-root, in a
+#      user namespace: remount,bind,ro)
 #   2. a read-only bind mount of an ordinary folder
 #   3. mode 0500, run as the unprivileged user nobody (setpriv; needs root)
 . "$(dirname "$0")/../faults/mntns.sh"
@@ -45,9 +46,13 @@ M="$T/ro-tmpfs"
 mkdir "$M"
 if how=$(mount_small "$M" 256k); then
     mkdir -m 700 "$M/keys" && cp -p "$T/src/a.ecdsa.key.json" "$M/keys/"
-    mount -o remount,ro "$M" && ok || bad "remount,ro failed"
+    # the whole file system read-only; in a user namespace only the mount
+    # point may be (its superblock belongs to the namespace, not to us)
+    if mount -o remount,ro "$M" 2>/dev/null; then ro="remount,ro"
+    elif mount -o remount,bind,ro "$M"; then ro="remount,bind,ro"
+    else ro=""; bad "cannot remount $M read-only"; fi
     (: > "$M/keys/probe") 2>/dev/null && bad "tmpfs still writable" || ok
-    check_ro "$how remounted ro, namespace $AVSKEY_MNTNS" "$M/keys" "Read-only file system"
+    check_ro "$how, mount -o $ro, namespace $AVSKEY_MNTNS" "$M/keys" "Read-only file system"
 else bad "cannot mount a tmpfs"; fi
 
 # 2. read-only bind mount of an ordinary folder

@@ -155,3 +155,16 @@ release:
 
 image: all
 	deploy/build-image.sh
+
+# ---- soak (not part of make check) ----------------------------------------
+# make soak: avskey serve (ASan build, then valgrind) under wrk load on
+# 127.0.0.1 for SOAK_SECONDS, RSS and leak report; then SOAK_CRASH_RUNS
+# SIGKILLed keys create and as many keys passwd (tests/cli/crash_safety.sh).
+# SOAK_CRASH_RUNS=0 or SOAK_VALGRIND_SECONDS=0 skips those parts.
+.PHONY: soak
+SOAK_SECONDS ?= 60
+SOAK_VALGRIND_SECONDS ?= 30
+SOAK_CRASH_RUNS ?= 200
+soak: all asan
+	SOAK_SECONDS=$(SOAK_SECONDS) SOAK_VALGRIND_SECONDS=$(SOAK_VALGRIND_SECONDS) \
+	    SOAK_CRASH_RUNS=$(SOAK_CRASH_RUNS) AVSKEY_TOP=$(CURDIR) tests/soak/soak.sh

@@ -122,7 +122,9 @@ AVSKEY_WUR avskey_err avskey_keydir_ensure(const char *dir);
 /* Writes data to path atomically: a temporary file in the same folder,
  * fsync, then link (replace == 0: fails with AVSKEY_ERR_EXISTS if path
  * exists) or rename (replace != 0), then fsync of the folder. The file is
- * mode 0600. On failure no temporary file is left and path is unchanged. */
+ * mode 0600. On failure no temporary file is left and path is unchanged.
+ * A crash midway can leave "PATH.tmp-XXXXXX" (never read as a key file);
+ * each write removes such files of its folder older than 15 minutes. */
 AVSKEY_WUR avskey_err avskey_file_write_atomic(const char *path, const char *data, size_t len,
                                                int replace);
 

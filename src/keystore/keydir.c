@@ -1,6 +1,7 @@
 /* Key folders: resolution, names, and atomic never-overwrite writes. */
 #include "avskey/keystore.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 avskey_err avskey_keydir_resolve(char *out, size_t cap, const char *dir)
@@ -112,15 +114,63 @@ static avskey_err write_temp(char tmp[PATH_MAX], const char *path, const char *d
         return avskey_fail(AVSKEY_ERR_USAGE, "%s: path too long", path);
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) return avskey_fail(AVSKEY_ERR_IO, "%s: cannot create a file there: %s", path, strerror(errno));
-    int ok = fchmod(fd, 0600) == 0 && write_all(fd, data, len) && fsync(fd) == 0;
-    int err = errno;
-    ok = (close(fd) == 0) && ok;
-    if (!ok) {
+    /* err: the errno of the first step that failed (a stale errno would
+     * name the wrong cause; close can report a deferred write error). */
+    int err = 0;
+    errno = 0;
+    if (fchmod(fd, 0600) != 0 || !write_all(fd, data, len) || fsync(fd) != 0) err = errno ? errno : EIO;
+    if (close(fd) != 0 && !err) err = errno ? errno : EIO;
+    if (err) {
         unlink(tmp);
-        return avskey_fail(AVSKEY_ERR_IO, "%s: write failed: %s (nothing was changed)", path,
-                           strerror(err ? err : EIO));
+        return avskey_fail(AVSKEY_ERR_IO, "%s: write failed: %s (nothing was changed)", path, strerror(err));
     }
     return AVSKEY_OK;
+}
+
+/* A write killed between mkostemp and link/rename (or between link and
+ * unlink) leaves "NAME.tmp-XXXXXX" next to the target: a partial file, a
+ * complete copy, or a second hard link to the new file (after a passwd, a
+ * copy under the OLD passphrase). They are never read as key files (the
+ * name does not end in .key.json); each write removes those of its folder
+ * older than this, far longer than any write in progress takes (one
+ * write and fsync between mkostemp and link/rename). */
+#define STALE_TMP_SECONDS (15 * 60)
+
+/* Returns 1 if name is "X.tmp-" + 6 mkostemp characters, where X is a key
+ * file name (*.key.json) or own (the base name of the file being written). */
+static int is_write_temp(const char *name, const char *own)
+{
+    size_t n = strlen(name), sfx = strlen(".tmp-XXXXXX");
+    if (n <= sfx || strncmp(name + n - sfx, ".tmp-", 5) != 0) return 0;
+    for (size_t i = n - 6; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return 0;
+    }
+    size_t xn = n - sfx, kj = strlen(".key.json");
+    if (xn == strlen(own) && strncmp(name, own, xn) == 0) return 1;
+    return xn > kj && strncmp(name + xn - kj, ".key.json", kj) == 0;
+}
+
+/* Best effort: removes stale temporary files (see above) of the folder of
+ * path that belong to this user. Errors (read-only folder...) are ignored. */
+static void remove_stale_temps(const char *path)
+{
+    char dbuf[PATH_MAX], bbuf[PATH_MAX];
+    snprintf(dbuf, sizeof dbuf, "%s", path);
+    snprintf(bbuf, sizeof bbuf, "%s", path);
+    DIR *d = opendir(dirname(dbuf));
+    if (!d) return;
+    const char *own = basename(bbuf);
+    time_t now = time(NULL);
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        struct stat st;
+        if (!is_write_temp(de->d_name, own)) continue;
+        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
+        if (st.st_uid != geteuid() || now - st.st_mtime < STALE_TMP_SECONDS) continue;
+        (void)unlinkat(dirfd(d), de->d_name, 0);
+    }
+    closedir(d);
 }
 
 avskey_err avskey_file_write_atomic(const char *path, const char *data, size_t len, int replace)
@@ -128,6 +178,7 @@ avskey_err avskey_file_write_atomic(const char *path, const char *data, size_t l
     char tmp[PATH_MAX];
     if (!replace && access(path, F_OK) == 0)
         return avskey_fail(AVSKEY_ERR_EXISTS, "%s already exists; refusing to overwrite it", path);
+    remove_stale_temps(path);
     avskey_err e = write_temp(tmp, path, data, len);
     if (e) return e;
     int rc = replace ? rename(tmp, path) : link(tmp, path);

@@ -70,6 +70,32 @@ TEST(bn254_fp)
     avskey_bn254_use_adx = saved;
 }
 
+/* The Legendre symbol (divsteps) against the square root (exponentiation). */
+TEST(bn254_fp_legendre)
+{
+    uint64_t z[4] = {0, 0, 0, 0}, one[4] = {1, 0, 0, 0}, two[4] = {2, 0, 0, 0};
+    uint64_t m1[4] = {P_INT[0] - 1, P_INT[1], P_INT[2], P_INT[3]}, s[4];
+    CHECK(avskey_bn254_test_fp_legendre(z) == 0);
+    CHECK(avskey_bn254_test_fp_legendre(one) == 1);
+    CHECK(avskey_bn254_test_fp_legendre(two) == 1);  /* p = 7 mod 8 */
+    CHECK(avskey_bn254_test_fp_legendre(m1) == -1);  /* p = 3 mod 4 */
+    int seen[2] = {0, 0};
+    for (int i = 0; i < 20000; i++) {
+        uint64_t a[4], sq[4];
+        rnd_fp(a);
+        if (i % 3 == 1) { for (int j = 0; j < 4; j++) a[j] = P_INT[j]; a[0] -= (uint64_t)(1 + i % 97); }
+        if (i % 5 == 2) { a[1] = a[2] = a[3] = 0; a[0] &= 0xffff; a[0] |= 1; }
+        if (!(a[0] | a[1] | a[2] | a[3])) continue;
+        int l = avskey_bn254_test_fp_legendre(a);
+        int q = avskey_bn254_test_fp_sqrt(s, a);
+        CHECK(l == (q ? 1 : -1));
+        seen[q]++;
+        avskey_bn254_test_fp_mul(sq, a, a);
+        CHECK(avskey_bn254_test_fp_legendre(sq) == 1);
+    }
+    CHECK(seen[0] > 1000 && seen[1] > 1000);
+}
+
 TEST(bn254_fp_adx_vs_portable)
 {
     if (!avskey_bn254_cpu_has_adx()) {

@@ -24,6 +24,8 @@ void avskey_bn254_test_fp_mul(uint64_t r[4], const uint64_t a[4], const uint64_t
 void avskey_bn254_test_fp_sqr(uint64_t r[4], const uint64_t a[4]);
 void avskey_bn254_test_fp_inv(uint64_t r[4], const uint64_t a[4]);
 int avskey_bn254_test_fp_sqrt(uint64_t r[4], const uint64_t a[4]);
+/* Legendre symbol of the integer a < p (1, -1; 0 for a == 0). */
+int avskey_bn254_test_fp_legendre(const uint64_t a[4]);
 /* Fp12: 1 when the cyclotomic square of x^((p^6-1)(p^2+1)) equals its
  * generic square, for x built from seed. */
 int avskey_bn254_test_cyclotomic(uint64_t seed);

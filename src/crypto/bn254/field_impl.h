@@ -592,53 +592,85 @@ __attribute__((always_inline)) static inline void fp_redc(fp *r, const uint64_t 
     r->v[3] = t3;
 }
 
-/* From T = (t0, t1, t2) (three 512-bit products, 24 limbs) computes
- * C = (c0, c1) with c0 = t0 - t1 (+ p*2^256 when negative) and
- * c1 = t2 - t0 - t1, both in [0, p*2^256). */
-__attribute__((always_inline)) static inline void fp2_lazy_combine(uint64_t C[16], const uint64_t T[24])
+/* Montgomery reduction of a 512-bit value held in registers v0..v7 (asm
+ * text shared by the two fused Fp2 reductions below): four REDC rounds on
+ * the low half, the high half added from registers, one conditional
+ * subtraction. In: v < p*2^256. Out: (v0, v1, v2, v3) < p. */
+#define REDC_REGS                                                               \
+    REDC_ROUND(t0, t1, t2, t3) REDC_ROUND(t1, t2, t3, t0) REDC_ROUND(t2, t3, t0, t1) \
+    REDC_ROUND(t3, t0, t1, t2)                                                  \
+    "addq %[t4], %[t0]\n\t"                                                    \
+    "adcq %[t5], %[t1]\n\t"                                                    \
+    "adcq %[t6], %[t2]\n\t"                                                    \
+    "adcq %[t7], %[t3]\n\t"                                                    \
+    "movq %[t0], %[lo]\n\t"                                                    \
+    "subq %[p0], %[lo]\n\t"                                                    \
+    "movq %[t1], %[hi]\n\t"                                                    \
+    "sbbq %[p1], %[hi]\n\t"                                                    \
+    "movq %[t2], %[t4]\n\t"                                                    \
+    "sbbq %[p2], %[t4]\n\t"                                                    \
+    "movq %[t3], %[t5]\n\t"                                                    \
+    "sbbq %[p3], %[t5]\n\t"                                                    \
+    "cmovncq %[lo], %[t0]\n\t"                                                 \
+    "cmovncq %[hi], %[t1]\n\t"                                                 \
+    "cmovncq %[t4], %[t2]\n\t"                                                 \
+    "cmovncq %[t5], %[t3]\n\t"
+
+#define REDC_REGS_OPERANDS                                                      \
+    : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), \
+      [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi) \
+    : [T] "r"(T), "m"(*(const uint64_t(*)[24])T), [n0] "m"(N0), [p0] "m"(P[0]), \
+      [p1] "m"(P[1]), [p2] "m"(P[2]), [p3] "m"(P[3])                             \
+    : "rax", "rdx", "cc"
+
+/* r = REDC(t0 - t1 (+ p*2^256 when negative)) for T = (t0, t1, t2): the
+ * real part of the Karatsuba Fp2 product, without a trip through memory. */
+__attribute__((always_inline)) static inline void fp2_redc_re(fp *r, const uint64_t T[24])
 {
-    uint64_t r0, r1, r2, r3, r4, r5, r6, r7, m;
-    __asm__("movq 128(%[T]), %[r0]\n\t" "subq 0(%[T]), %[r0]\n\t"
-            "movq 136(%[T]), %[r1]\n\t" "sbbq 8(%[T]), %[r1]\n\t"
-            "movq 144(%[T]), %[r2]\n\t" "sbbq 16(%[T]), %[r2]\n\t"
-            "movq 152(%[T]), %[r3]\n\t" "sbbq 24(%[T]), %[r3]\n\t"
-            "movq 160(%[T]), %[r4]\n\t" "sbbq 32(%[T]), %[r4]\n\t"
-            "movq 168(%[T]), %[r5]\n\t" "sbbq 40(%[T]), %[r5]\n\t"
-            "movq 176(%[T]), %[r6]\n\t" "sbbq 48(%[T]), %[r6]\n\t"
-            "movq 184(%[T]), %[r7]\n\t" "sbbq 56(%[T]), %[r7]\n\t"
-            "subq 64(%[T]), %[r0]\n\t" "sbbq 72(%[T]), %[r1]\n\t"
-            "sbbq 80(%[T]), %[r2]\n\t" "sbbq 88(%[T]), %[r3]\n\t"
-            "sbbq 96(%[T]), %[r4]\n\t" "sbbq 104(%[T]), %[r5]\n\t"
-            "sbbq 112(%[T]), %[r6]\n\t" "sbbq 120(%[T]), %[r7]\n\t"
-            "movq %[r0], 64(%[C])\n\t" "movq %[r1], 72(%[C])\n\t"
-            "movq %[r2], 80(%[C])\n\t" "movq %[r3], 88(%[C])\n\t"
-            "movq %[r4], 96(%[C])\n\t" "movq %[r5], 104(%[C])\n\t"
-            "movq %[r6], 112(%[C])\n\t" "movq %[r7], 120(%[C])\n\t"
-            "movq 0(%[T]), %[r0]\n\t" "subq 64(%[T]), %[r0]\n\t"
-            "movq 8(%[T]), %[r1]\n\t" "sbbq 72(%[T]), %[r1]\n\t"
-            "movq 16(%[T]), %[r2]\n\t" "sbbq 80(%[T]), %[r2]\n\t"
-            "movq 24(%[T]), %[r3]\n\t" "sbbq 88(%[T]), %[r3]\n\t"
-            "movq 32(%[T]), %[r4]\n\t" "sbbq 96(%[T]), %[r4]\n\t"
-            "movq 40(%[T]), %[r5]\n\t" "sbbq 104(%[T]), %[r5]\n\t"
-            "movq 48(%[T]), %[r6]\n\t" "sbbq 112(%[T]), %[r6]\n\t"
-            "movq 56(%[T]), %[r7]\n\t" "sbbq 120(%[T]), %[r7]\n\t"
-            "sbbq %[m], %[m]\n\t"
-            "movq %[r0], 0(%[C])\n\t" "movq %[r1], 8(%[C])\n\t"
-            "movq %[r2], 16(%[C])\n\t" "movq %[r3], 24(%[C])\n\t"
-            "movq %[p0], %[r0]\n\t" "andq %[m], %[r0]\n\t"
-            "movq %[p1], %[r1]\n\t" "andq %[m], %[r1]\n\t"
-            "movq %[p2], %[r2]\n\t" "andq %[m], %[r2]\n\t"
-            "movq %[p3], %[r3]\n\t" "andq %[m], %[r3]\n\t"
-            "addq %[r0], %[r4]\n\t" "adcq %[r1], %[r5]\n\t"
-            "adcq %[r2], %[r6]\n\t" "adcq %[r3], %[r7]\n\t"
-            "movq %[r4], 32(%[C])\n\t" "movq %[r5], 40(%[C])\n\t"
-            "movq %[r6], 48(%[C])\n\t" "movq %[r7], 56(%[C])\n\t"
-            : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4),
-              [r5] "=&r"(r5), [r6] "=&r"(r6), [r7] "=&r"(r7), [m] "=&r"(m),
-              "=m"(*(uint64_t(*)[16])C)
-            : [T] "r"(T), [C] "r"(C), "m"(*(const uint64_t(*)[24])T), [p0] "m"(P[0]),
-              [p1] "m"(P[1]), [p2] "m"(P[2]), [p3] "m"(P[3])
-            : "cc");
+    uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
+    __asm__("movq 0(%[T]), %[t0]\n\t" "subq 64(%[T]), %[t0]\n\t"
+            "movq 8(%[T]), %[t1]\n\t" "sbbq 72(%[T]), %[t1]\n\t"
+            "movq 16(%[T]), %[t2]\n\t" "sbbq 80(%[T]), %[t2]\n\t"
+            "movq 24(%[T]), %[t3]\n\t" "sbbq 88(%[T]), %[t3]\n\t"
+            "movq 32(%[T]), %[t4]\n\t" "sbbq 96(%[T]), %[t4]\n\t"
+            "movq 40(%[T]), %[t5]\n\t" "sbbq 104(%[T]), %[t5]\n\t"
+            "movq 48(%[T]), %[t6]\n\t" "sbbq 112(%[T]), %[t6]\n\t"
+            "movq 56(%[T]), %[t7]\n\t" "sbbq 120(%[T]), %[t7]\n\t"
+            "sbbq %[lo], %[lo]\n\t"
+            "movq %[lo], %%rax\n\t" "andq %[p0], %%rax\n\t"
+            "movq %[lo], %%rdx\n\t" "andq %[p1], %%rdx\n\t"
+            "movq %[lo], %[hi]\n\t" "andq %[p2], %[hi]\n\t"
+            "andq %[p3], %[lo]\n\t"
+            "addq %%rax, %[t4]\n\t" "adcq %%rdx, %[t5]\n\t"
+            "adcq %[hi], %[t6]\n\t" "adcq %[lo], %[t7]\n\t"
+            REDC_REGS REDC_REGS_OPERANDS);
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+
+/* r = REDC(t2 - t0 - t1) (= a0 b1 + a1 b0 < 2p^2, never negative). */
+__attribute__((always_inline)) static inline void fp2_redc_im(fp *r, const uint64_t T[24])
+{
+    uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
+    __asm__("movq 128(%[T]), %[t0]\n\t" "subq 0(%[T]), %[t0]\n\t"
+            "movq 136(%[T]), %[t1]\n\t" "sbbq 8(%[T]), %[t1]\n\t"
+            "movq 144(%[T]), %[t2]\n\t" "sbbq 16(%[T]), %[t2]\n\t"
+            "movq 152(%[T]), %[t3]\n\t" "sbbq 24(%[T]), %[t3]\n\t"
+            "movq 160(%[T]), %[t4]\n\t" "sbbq 32(%[T]), %[t4]\n\t"
+            "movq 168(%[T]), %[t5]\n\t" "sbbq 40(%[T]), %[t5]\n\t"
+            "movq 176(%[T]), %[t6]\n\t" "sbbq 48(%[T]), %[t6]\n\t"
+            "movq 184(%[T]), %[t7]\n\t" "sbbq 56(%[T]), %[t7]\n\t"
+            "subq 64(%[T]), %[t0]\n\t" "sbbq 72(%[T]), %[t1]\n\t"
+            "sbbq 80(%[T]), %[t2]\n\t" "sbbq 88(%[T]), %[t3]\n\t"
+            "sbbq 96(%[T]), %[t4]\n\t" "sbbq 104(%[T]), %[t5]\n\t"
+            "sbbq 112(%[T]), %[t6]\n\t" "sbbq 120(%[T]), %[t7]\n\t"
+            REDC_REGS REDC_REGS_OPERANDS);
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
 }
 
 /* t[0..7] = a^2: six cross products on two carry chains, doubled, then
@@ -706,16 +738,15 @@ __attribute__((always_inline)) static inline void int_sqr_wide(uint64_t t[8], co
 
 static inline void fp2_mul_lazy(fp2 *r, const fp2 *x, const fp2 *y)
 {
-    uint64_t T[24], C[16];
+    uint64_t T[24];
     fp sa, sb;
     int_mul_wide(T, x->a.v, y->a.v);
     int_mul_wide(T + 8, x->b.v, y->b.v);
     fp_add_nr(&sa, &x->a, &x->b);
     fp_add_nr(&sb, &y->a, &y->b);
     int_mul_wide(T + 16, sa.v, sb.v);
-    fp2_lazy_combine(C, T);
-    fp_redc(&r->a, C);
-    fp_redc(&r->b, C + 8);
+    fp2_redc_re(&r->a, T);
+    fp2_redc_im(&r->b, T);
 }
 #endif
 

@@ -245,7 +245,8 @@ static void PT_(msm_ct)(PT *r, const PT (*tabs)[9], const signed char (*dig)[40]
             uint32_t s = d >> 31;
             uint32_t a = (d ^ (0u - s)) + s; /* |digit| */
             PT_(lookup9)(&t, tabs[i], a, (uint64_t)(s ^ (uint32_t)neg[i]));
-            PT_(add)(&acc, &acc, &t);
+            if (w == W - 1 && i == 0) acc = t; /* public position: skip O + t */
+            else PT_(add)(&acc, &acc, &t);
         }
     }
     *r = acc;

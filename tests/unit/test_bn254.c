@@ -303,6 +303,22 @@ TEST(bn254_g2_mul)
         CHECK(avskey_bn254_g2_eq_var(&a, &c));
         if (i >= 7) p = a;
     }
+    /* the point at infinity through the Jacobian window doublings */
+    avskey_bn254_g2 o;
+    avskey_bn254_g2_infinity(&o);
+    for (int i = 0; i < 9; i++) {
+        edge_scalar(&k, i);
+        avskey_bn254_g2_mul(&a, &o, &k);
+        CHECK(avskey_bn254_g2_is_infinity(&a));
+    }
+    /* sub-scalars with long runs of zero top digits (acc = O for many windows) */
+    for (int i = 1; i < 40; i++) {
+        memset(&k, 0, sizeof k);
+        k.d[0] = (uint64_t)i * (uint64_t)0x10001;
+        avskey_bn254_g2_mul(&a, &g, &k);
+        avskey_bn254_g2_mul_var(&c, &g, &k);
+        CHECK(avskey_bn254_g2_eq_var(&a, &c));
+    }
 }
 
 TEST(bn254_pairing)

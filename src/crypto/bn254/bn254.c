@@ -203,35 +203,42 @@ static void g1_endo(g1p *r, const g1p *p)
     r->Z = p->Z;
 }
 
-/* Signed base-16 recoding of k < 2^(4W-1) (2 limbs): W digits in -7..8,
- * least significant first. Constant time. */
-static void recode_s4(signed char d[40], int W, const uint64_t k[2])
+/* Signed base-2^w recoding of k < 2^(wW-1) (2 limbs): W digits in
+ * -(2^(w-1)-1)..2^(w-1), least significant first. Constant time (the bit
+ * positions are public). */
+static void recode_sw(signed char d[40], int W, int w, const uint64_t k[2])
 {
+    const u128 kk = ((u128)k[1] << 64) | k[0];
+    const uint32_t mask = (1u << w) - 1, half = 1u << (w - 1);
     uint32_t carry = 0;
     for (int j = 0; j < W; j++) {
-        int bit = 4 * j;
-        uint32_t nib = bit < 128 ? (uint32_t)(k[bit / 64] >> (bit % 64)) & 15u : 0u;
-        uint32_t v = nib + carry;      /* 0..16 */
-        carry = (8u - v) >> 31;        /* v > 8 */
-        d[j] = (signed char)((int32_t)v - (int32_t)(carry << 4));
+        int bit = w * j;
+        uint32_t nib = bit < 128 ? (uint32_t)(kk >> bit) & mask : 0u;
+        uint32_t v = nib + carry;      /* 0..2^w */
+        carry = (half - v) >> 31;      /* v > 2^(w-1) */
+        d[j] = (signed char)((int32_t)v - (int32_t)(carry << w));
     }
 }
 
-#define GLV_W 33 /* 4*33-1 >= 128 */
+/* G1: 5-bit windows (26 windows for 128-bit halves, 17-entry tables):
+ * 51 additions and 125 doublings against 65 and 128 with 4-bit windows. */
+#define GLV_WW 5
+#define GLV_W 26 /* 5*26-1 >= 128 */
+#define GLV_NT 17
 
 static void g1_mul_glv(g1p *r, const g1p *p, const uint64_t kin[4])
 {
     uint64_t k[4], k1[2], k2[2], neg[2];
-    g1p tabs[2][9];
+    g1p tabs[2][GLV_NT];
     signed char dig[2][40];
     memcpy(k, kin, sizeof k);
     scalar_reduce(k);
     glv_split(k1, &neg[0], k2, &neg[1], k);
-    recode_s4(dig[0], GLV_W, k1);
-    recode_s4(dig[1], GLV_W, k2);
-    g1_table9(tabs[0], p);
-    for (int j = 0; j < 9; j++) g1_endo(&tabs[1][j], &tabs[0][j]);
-    g1_msm_ct(r, (const g1p(*)[9])tabs, (const signed char(*)[40])dig, neg, 2, GLV_W);
+    recode_sw(dig[0], GLV_W, GLV_WW, k1);
+    recode_sw(dig[1], GLV_W, GLV_WW, k2);
+    g1_table_n(tabs[0], p, GLV_NT);
+    for (int j = 0; j < GLV_NT; j++) g1_endo(&tabs[1][j], &tabs[0][j]);
+    g1_msm_ct(r, &tabs[0][0], GLV_NT, (const signed char(*)[40])dig, neg, 2, GLV_W, GLV_WW);
     avskey_wipe(k, sizeof k);
     avskey_wipe(k1, sizeof k1);
     avskey_wipe(k2, sizeof k2);
@@ -308,11 +315,11 @@ static void g2_mul_glv(g2p *r, const g2p *p, const uint64_t kin[4])
     memcpy(k, kin, sizeof k);
     scalar_reduce(k);
     gls4_split(kk, neg, k);
-    for (int i = 0; i < 4; i++) recode_s4(dig[i], GLS_W, kk[i]);
-    g2_table9(tabs[0], p);
+    for (int i = 0; i < 4; i++) recode_sw(dig[i], GLS_W, 4, kk[i]);
+    g2_table_n(tabs[0], p, 9);
     for (int i = 1; i < 4; i++)
         for (int j = 0; j < 9; j++) g2_psi(&tabs[i][j], &tabs[i - 1][j]);
-    g2_msm_ct(r, (const g2p(*)[9])tabs, (const signed char(*)[40])dig, neg, 4, GLS_W);
+    g2_msm_ct(r, &tabs[0][0], 9, (const signed char(*)[40])dig, neg, 4, GLS_W, 4);
     avskey_wipe(k, sizeof k);
     avskey_wipe(kk, sizeof kk);
     avskey_wipe(neg, sizeof neg);

@@ -201,25 +201,25 @@ static void PT_(mul_var)(PT *r, const PT *p, const uint64_t k[4])
     *r = acc;
 }
 
-/* tab[j] = j*p for j = 0..8 (7 group operations). */
-static void PT_(table9)(PT tab[9], const PT *p)
+/* tab[j] = j*p for j = 0..n-1 (n - 2 group operations). */
+static void PT_(table_n)(PT *tab, const PT *p, int n)
 {
     PT_(set_inf)(&tab[0]);
     tab[1] = *p;
-    for (int j = 2; j <= 8; j += 2) {
-        PT_(dbl)(&tab[j], &tab[j / 2]);
-        if (j < 8) PT_(add)(&tab[j + 1], &tab[j], p);
+    for (int j = 2; j < n; j++) {
+        if (j % 2 == 0) PT_(dbl)(&tab[j], &tab[j / 2]);
+        else PT_(add)(&tab[j], &tab[j - 1], p);
     }
 }
 
-/* r = (-1)^neg * tab[idx] for idx <= 8 and neg in {0,1}: reads all nine
+/* r = (-1)^neg * tab[idx] for idx < n and neg in {0,1}: reads all n
  * entries with masks (constant time in idx and neg). */
-static inline void PT_(lookup9)(PT *r, const PT tab[9], uint64_t idx, uint64_t neg)
+static inline void PT_(lookup_n)(PT *r, const PT *tab, int n, uint64_t idx, uint64_t neg)
 {
     enum { NW = sizeof(PT) / sizeof(uint64_t) };
     uint64_t acc[NW];
     memset(acc, 0, sizeof acc);
-    for (uint64_t i = 0; i < 9; i++) {
+    for (uint64_t i = 0; i < (uint64_t)n; i++) {
         uint64_t m = ct_barrier((uint64_t)0 - (((i ^ idx) - 1) >> 63));
         const uint64_t *w = (const uint64_t *)(const void *)&tab[i];
         for (size_t j = 0; j < NW; j++) acc[j] |= w[j] & m;
@@ -275,28 +275,28 @@ static void PT_(dbl_n_jac)(PT *r, const PT *p, int n)
 }
 #endif
 
-/* r = sum over i < n of k_i * P_i, where tabs[i] = table9(P_i) and
- * dig[i][0..W-1] is the signed base-16 recoding of k_i (digits -7..8,
- * least significant first); neg[i] negates P_i. Constant time in the
- * digits, the signs and the points. */
-static void PT_(msm_ct)(PT *r, const PT (*tabs)[9], const signed char (*dig)[40],
-                        const uint64_t *neg, int n, int W)
+/* r = sum over i < n of k_i * P_i, where tabs + i*nt holds table_n(P_i, nt)
+ * (nt = 2^(ww-1) + 1) and dig[i][0..W-1] is the signed base-2^ww recoding
+ * of k_i (digits -(2^(ww-1)-1)..2^(ww-1), least significant first); neg[i]
+ * negates P_i. Constant time in the digits, the signs and the points. */
+static void PT_(msm_ct)(PT *r, const PT *tabs, int nt, const signed char (*dig)[40],
+                        const uint64_t *neg, int n, int W, int ww)
 {
     PT acc, t;
     PT_(set_inf)(&acc);
     for (int w = W - 1; w >= 0; w--) {
         if (w != W - 1) {
 #ifdef PT_DBL_JAC
-            PT_(dbl_n_jac)(&acc, &acc, 4);
+            PT_(dbl_n_jac)(&acc, &acc, ww);
 #else
-            for (int j = 0; j < 4; j++) PT_(dbl)(&acc, &acc);
+            for (int j = 0; j < ww; j++) PT_(dbl)(&acc, &acc);
 #endif
         }
         for (int i = 0; i < n; i++) {
             uint32_t d = (uint32_t)(int32_t)dig[i][w];
             uint32_t s = d >> 31;
             uint32_t a = (d ^ (0u - s)) + s; /* |digit| */
-            PT_(lookup9)(&t, tabs[i], a, (uint64_t)(s ^ (uint32_t)neg[i]));
+            PT_(lookup_n)(&t, tabs + i * nt, nt, a, (uint64_t)(s ^ (uint32_t)neg[i]));
             if (w == W - 1 && i == 0) acc = t; /* public position: skip O + t */
             else PT_(add)(&acc, &acc, &t);
         }

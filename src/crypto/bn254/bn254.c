@@ -1311,6 +1311,15 @@ int avskey_bn254_test_fp_legendre(const uint64_t a[4])
     return fp_legendre_var(&x);
 }
 
+void avskey_bn254_test_fp_inv_fermat(uint64_t r[4], const uint64_t a[4])
+{
+    fp x;
+    ensure_init();
+    fp_from_int(&x, a);
+    fp_inv_fermat(&x, &x);
+    fp_to_int(r, &x);
+}
+
 void avskey_bn254_test_fp_inv(uint64_t r[4], const uint64_t a[4])
 {
     fp x;

@@ -422,7 +422,165 @@ static void fp_pow(fp *r, const fp *a, const uint64_t e[4])
     *r = acc;
 }
 
-static inline void fp_inv(fp *r, const fp *a) { fp_pow(r, a, P_MINUS_2); }
+/* Fermat inversion a^(p-2): the test oracle for fp_inv. */
+static inline void fp_inv_fermat(fp *r, const fp *a) { fp_pow(r, a, P_MINUS_2); }
+
+/* ---- constant-time inversion: Bernstein-Yang divsteps (safegcd) ---------
+ * "Fast constant-time gcd computation and modular inversion" (eprint
+ * 2019/266), classic divsteps with delta = 1, on 62-bit signed limbs:
+ * 12 batches of 62 branch-free divsteps on the low words (744 >= 742, the
+ * bound for 254-bit inputs), each batch applied to (f, g) and to the
+ * Bezout pair (d, e) (mod p, kept in (-2p, p) as in libsecp256k1's
+ * modinv64). a = 0 gives 0, as a^(p-2) does. About 3x faster than the
+ * exponentiation; every loop count is fixed and every selection is a mask. */
+typedef struct { int64_t v[5]; } bn_s62;
+#define BN_M62 (UINT64_MAX >> 2)
+static const uint64_t P_INV62 = 0x382df87d1b799c77ULL; /* p^-1 mod 2^62 */
+/* R^3 mod p: fp_mul(x^-1 (plain), R^3) = (aR)^-1 R^2 = a^-1 R */
+static const fp FP_R3 = {{0xb1cd6dafda1530dfULL, 0x62f210e6a7283db6ULL, 0xef7f0b0c0ada0afbULL,
+                          0x20fd6e902d592544ULL}};
+
+static inline void s62_from_int(bn_s62 *r, const uint64_t x[4])
+{
+    r->v[0] = (int64_t)(x[0] & BN_M62);
+    r->v[1] = (int64_t)(((x[0] >> 62) | (x[1] << 2)) & BN_M62);
+    r->v[2] = (int64_t)(((x[1] >> 60) | (x[2] << 4)) & BN_M62);
+    r->v[3] = (int64_t)(((x[2] >> 58) | (x[3] << 6)) & BN_M62);
+    r->v[4] = (int64_t)(x[3] >> 56);
+}
+
+/* 62 divsteps on the low words; (u v; q r) with 2^62 (f', g') =
+ * (u f + v g, q f + r g). Branch-free. */
+static inline int64_t divsteps_62_ct(int64_t delta, uint64_t f, uint64_t g, int64_t t[4])
+{
+    uint64_t u = 1, v = 0, q = 0, r = 1, x;
+    for (int i = 0; i < 62; i++) {
+        uint64_t pos = ct_barrier((uint64_t)(-delta) >> 63);   /* delta > 0 */
+        uint64_t odd = ct_barrier(g & 1);
+        uint64_t sw = (uint64_t)0 - (pos & odd);
+        uint64_t mo = (uint64_t)0 - odd;
+        /* if sw: (f, g, u, v, q, r, delta) = (g, -f, q, r, -u, -v, -delta) */
+        x = (f ^ g) & sw; f ^= x; g ^= x; g = (g ^ sw) - sw;
+        x = (u ^ q) & sw; u ^= x; q ^= x; q = (q ^ sw) - sw;
+        x = (v ^ r) & sw; v ^= x; r ^= x; r = (r ^ sw) - sw;
+        delta = (int64_t)(((uint64_t)delta ^ sw) - sw);
+        /* if g odd: g += f (row_g += row_f) */
+        g += f & mo;
+        q += u & mo;
+        r += v & mo;
+        g >>= 1;
+        u <<= 1;
+        v <<= 1;
+        delta += 1;
+    }
+    t[0] = (int64_t)u;
+    t[1] = (int64_t)v;
+    t[2] = (int64_t)q;
+    t[3] = (int64_t)r;
+    return delta;
+}
+
+/* (f, g) = (u f + v g, q f + r g) / 2^62, exact. */
+static inline void s62_update_fg(bn_s62 *f, bn_s62 *g, const int64_t t[4])
+{
+    __int128 cf, cg;
+    cf = (__int128)t[0] * f->v[0] + (__int128)t[1] * g->v[0];
+    cg = (__int128)t[2] * f->v[0] + (__int128)t[3] * g->v[0];
+    cf >>= 62;
+    cg >>= 62;
+    for (int i = 1; i < 5; i++) {
+        cf += (__int128)t[0] * f->v[i] + (__int128)t[1] * g->v[i];
+        cg += (__int128)t[2] * f->v[i] + (__int128)t[3] * g->v[i];
+        f->v[i - 1] = (int64_t)((uint64_t)cf & BN_M62);
+        g->v[i - 1] = (int64_t)((uint64_t)cg & BN_M62);
+        cf >>= 62;
+        cg >>= 62;
+    }
+    f->v[4] = (int64_t)cf;
+    g->v[4] = (int64_t)cg;
+}
+
+/* (d, e) = (u d + v e, q d + r e) / 2^62 mod p, d, e in (-2p, p) on input
+ * and output (libsecp256k1 modinv64 update_de). */
+static inline void s62_update_de(bn_s62 *d, bn_s62 *e, const int64_t t[4], const bn_s62 *pm)
+{
+    const int64_t u = t[0], v = t[1], q = t[2], r = t[3];
+    int64_t sd = d->v[4] >> 63, se = e->v[4] >> 63;
+    int64_t md = (u & sd) + (v & se), me = (q & sd) + (r & se);
+    __int128 cd = (__int128)u * d->v[0] + (__int128)v * e->v[0];
+    __int128 ce = (__int128)q * d->v[0] + (__int128)r * e->v[0];
+    md -= (int64_t)((P_INV62 * (uint64_t)cd + (uint64_t)md) & BN_M62);
+    me -= (int64_t)((P_INV62 * (uint64_t)ce + (uint64_t)me) & BN_M62);
+    cd += (__int128)pm->v[0] * md;
+    ce += (__int128)pm->v[0] * me;
+    cd >>= 62;
+    ce >>= 62;
+    for (int i = 1; i < 5; i++) {
+        cd += (__int128)u * d->v[i] + (__int128)v * e->v[i] + (__int128)pm->v[i] * md;
+        ce += (__int128)q * d->v[i] + (__int128)r * e->v[i] + (__int128)pm->v[i] * me;
+        d->v[i - 1] = (int64_t)((uint64_t)cd & BN_M62);
+        e->v[i - 1] = (int64_t)((uint64_t)ce & BN_M62);
+        cd >>= 62;
+        ce >>= 62;
+    }
+    d->v[4] = (int64_t)cd;
+    e->v[4] = (int64_t)ce;
+}
+
+/* x += m & p (limb-wise with carry propagation), x in signed-62 form. */
+static inline void s62_cadd_p(bn_s62 *x, int64_t m, const bn_s62 *pm)
+{
+    int64_t c = 0;
+    for (int i = 0; i < 5; i++) {
+        c += x->v[i] + (pm->v[i] & m);
+        if (i < 4) {
+            x->v[i] = c & (int64_t)BN_M62;
+            c >>= 62;
+        } else {
+            x->v[i] = c;
+        }
+    }
+}
+
+static void fp_inv(fp *r, const fp *a)
+{
+    bn_s62 f, g, d = {{0, 0, 0, 0, 0}}, e = {{1, 0, 0, 0, 0}}, pm;
+    int64_t t[4], delta = 1;
+    s62_from_int(&pm, P);
+    f = pm;
+    s62_from_int(&g, a->v);
+    for (int i = 0; i < 12; i++) {
+        delta = divsteps_62_ct(delta, (uint64_t)f.v[0] | ((uint64_t)f.v[1] << 62),
+                               (uint64_t)g.v[0] | ((uint64_t)g.v[1] << 62), t);
+        s62_update_de(&d, &e, t, &pm);
+        s62_update_fg(&f, &g, t);
+    }
+    /* f = +-1 (or p when a = 0, with d = 0): d * sign(f), into [0, p) */
+    int64_t neg = f.v[4] >> 63;
+    s62_cadd_p(&d, d.v[4] >> 63, &pm);               /* (-2p, p) -> (-p, p) */
+    int64_t c = 0;
+    for (int i = 0; i < 5; i++) {                     /* negate if f < 0 (limb-wise) */
+        c += (d.v[i] ^ neg) - neg;
+        if (i < 4) {
+            d.v[i] = c & (int64_t)BN_M62;
+            c >>= 62;
+        } else {
+            d.v[i] = c;
+        }
+    }
+    s62_cadd_p(&d, d.v[4] >> 63, &pm);               /* (-p, p) -> [0, p) */
+    fp x;
+    x.v[0] = (uint64_t)d.v[0] | ((uint64_t)d.v[1] << 62);
+    x.v[1] = ((uint64_t)d.v[1] >> 2) | ((uint64_t)d.v[2] << 60);
+    x.v[2] = ((uint64_t)d.v[2] >> 4) | ((uint64_t)d.v[3] << 58);
+    x.v[3] = ((uint64_t)d.v[3] >> 6) | ((uint64_t)d.v[4] << 56);
+    fp_mul(r, &x, &FP_R3);
+    avskey_wipe(&f, sizeof f);
+    avskey_wipe(&g, sizeof g);
+    avskey_wipe(&d, sizeof d);
+    avskey_wipe(&e, sizeof e);
+    avskey_wipe(t, sizeof t);
+}
 
 /* Square root (p = 3 mod 4). Returns 1 and sets r (the root a^((p+1)/4),
  * not normalised) if a is a square; 0 otherwise (r is written anyway). */

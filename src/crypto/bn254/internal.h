@@ -23,6 +23,8 @@ int avskey_bn254_cpu_has_adx(void);
 void avskey_bn254_test_fp_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
 void avskey_bn254_test_fp_sqr(uint64_t r[4], const uint64_t a[4]);
 void avskey_bn254_test_fp_inv(uint64_t r[4], const uint64_t a[4]);
+/* a^(p-2) (the oracle for the divsteps inversion behind test_fp_inv). */
+void avskey_bn254_test_fp_inv_fermat(uint64_t r[4], const uint64_t a[4]);
 int avskey_bn254_test_fp_sqrt(uint64_t r[4], const uint64_t a[4]);
 /* Legendre symbol of the integer a < p (1, -1; 0 for a == 0). */
 int avskey_bn254_test_fp_legendre(const uint64_t a[4]);

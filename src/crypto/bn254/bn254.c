@@ -49,7 +49,9 @@ static inline void fp2_mul_b3(fp2 *r, const fp2 *a) { fp2_mul(r, a, &B3_TWIST); 
 #define FE_(op) fp_##op
 #define PT g1p
 #define PT_(op) g1_##op
+#define PT_DBL_JAC 1 /* msm_ct window doublings in Jacobian coordinates */
 #include "group_tmpl.h"
+#undef PT_DBL_JAC
 #undef FE
 #undef FE_
 #undef PT
@@ -59,8 +61,7 @@ static inline void fp2_mul_b3(fp2 *r, const fp2 *a) { fp2_mul(r, a, &B3_TWIST); 
 #define FE_(op) fp2_##op
 #define PT g2p
 #define PT_(op) g2_##op
-#define PT_DBL_JAC 1 /* the window doublings of msm_ct in Jacobian coordinates (G2 only:
-                      * no gain over Fp, where squarings cost nearly a product) */
+#define PT_DBL_JAC 1 /* msm_ct window doublings in Jacobian coordinates */
 #include "group_tmpl.h"
 #undef PT_DBL_JAC
 #undef FE

@@ -831,6 +831,7 @@ __attribute__((always_inline)) static inline void fp2_redc_im(fp *r, const uint6
     r->v[3] = t3;
 }
 
+
 /* t[0..7] = a^2: six cross products on two carry chains, doubled, then
  * the four squares. */
 __attribute__((always_inline)) static inline void int_sqr_wide(uint64_t t[8], const uint64_t a[4])
@@ -906,6 +907,280 @@ static inline void fp2_mul_lazy(fp2 *r, const fp2 *x, const fp2 *y)
     fp2_redc_re(&r->a, T);
     fp2_redc_im(&r->b, T);
 }
+
+/* Sums and differences of two Fp2 products with one reduction per
+ * coefficient: T holds the six 512-bit Karatsuba products of x*y and z*w
+ * (0: x0y0, 1: x1y1, 2: (x0+x1)(y0+y1), 3: z0w0, 4: z1w1, 5: (z0+z1)(w0+w1)).
+ * Real parts lie in (-2p^2, 2p^2) and get p*2^256 when negative (the
+ * borrows of the subtractions say so: the value is above -2^512, so at most
+ * one of them is set); the imaginary part of the sum lies in [0, 4p^2) and
+ * every prefix of its sum is non-negative. Every REDC input is < p*2^256
+ * (4p < 2^256). Generated code (one asm block per coefficient). */
+#define REDC_REGS_OPERANDS48                                                    \
+    : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), \
+      [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi) \
+    : [T] "r"(T), "m"(*(const uint64_t(*)[48])T), [n0] "m"(N0), [p0] "m"(P[0]), \
+      [p1] "m"(P[1]), [p2] "m"(P[2]), [p3] "m"(P[3])                             \
+    : "rax", "rdx", "cc"
+
+/* re(xy + zw) = (x0y0 + z0w0) - (x1y1 + z1w1) */
+__attribute__((always_inline)) static inline void fp2x2_redc_re_add_s(fp *r, const uint64_t T[48])
+{
+    uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
+    __asm__("movq 0(%[T]), %[t0]\n\t"
+            "movq 8(%[T]), %[t1]\n\t"
+            "movq 16(%[T]), %[t2]\n\t"
+            "movq 24(%[T]), %[t3]\n\t"
+            "movq 32(%[T]), %[t4]\n\t"
+            "movq 40(%[T]), %[t5]\n\t"
+            "movq 48(%[T]), %[t6]\n\t"
+            "movq 56(%[T]), %[t7]\n\t"
+            "addq 192(%[T]), %[t0]\n\t"
+            "adcq 200(%[T]), %[t1]\n\t"
+            "adcq 208(%[T]), %[t2]\n\t"
+            "adcq 216(%[T]), %[t3]\n\t"
+            "adcq 224(%[T]), %[t4]\n\t"
+            "adcq 232(%[T]), %[t5]\n\t"
+            "adcq 240(%[T]), %[t6]\n\t"
+            "adcq 248(%[T]), %[t7]\n\t"
+            "subq 64(%[T]), %[t0]\n\t"
+            "sbbq 72(%[T]), %[t1]\n\t"
+            "sbbq 80(%[T]), %[t2]\n\t"
+            "sbbq 88(%[T]), %[t3]\n\t"
+            "sbbq 96(%[T]), %[t4]\n\t"
+            "sbbq 104(%[T]), %[t5]\n\t"
+            "sbbq 112(%[T]), %[t6]\n\t"
+            "sbbq 120(%[T]), %[t7]\n\t"
+            "sbbq %[lo], %[lo]\n\t"
+            "subq 256(%[T]), %[t0]\n\t"
+            "sbbq 264(%[T]), %[t1]\n\t"
+            "sbbq 272(%[T]), %[t2]\n\t"
+            "sbbq 280(%[T]), %[t3]\n\t"
+            "sbbq 288(%[T]), %[t4]\n\t"
+            "sbbq 296(%[T]), %[t5]\n\t"
+            "sbbq 304(%[T]), %[t6]\n\t"
+            "sbbq 312(%[T]), %[t7]\n\t"
+            "sbbq %[hi], %[hi]\n\t"
+            "orq %[hi], %[lo]\n\t"
+            "movq %[lo], %%rax\n\t" "andq %[p0], %%rax\n\t"
+            "movq %[lo], %%rdx\n\t" "andq %[p1], %%rdx\n\t"
+            "movq %[lo], %[hi]\n\t" "andq %[p2], %[hi]\n\t"
+            "andq %[p3], %[lo]\n\t"
+            "addq %%rax, %[t4]\n\t" "adcq %%rdx, %[t5]\n\t"
+            "adcq %[hi], %[t6]\n\t" "adcq %[lo], %[t7]\n\t"
+            REDC_REGS REDC_REGS_OPERANDS48);
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+
+/* re(xy - zw) = (x0y0 + z1w1) - (x1y1 + z0w0) */
+__attribute__((always_inline)) static inline void fp2x2_redc_re_sub_s(fp *r, const uint64_t T[48])
+{
+    uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
+    __asm__("movq 0(%[T]), %[t0]\n\t"
+            "movq 8(%[T]), %[t1]\n\t"
+            "movq 16(%[T]), %[t2]\n\t"
+            "movq 24(%[T]), %[t3]\n\t"
+            "movq 32(%[T]), %[t4]\n\t"
+            "movq 40(%[T]), %[t5]\n\t"
+            "movq 48(%[T]), %[t6]\n\t"
+            "movq 56(%[T]), %[t7]\n\t"
+            "addq 256(%[T]), %[t0]\n\t"
+            "adcq 264(%[T]), %[t1]\n\t"
+            "adcq 272(%[T]), %[t2]\n\t"
+            "adcq 280(%[T]), %[t3]\n\t"
+            "adcq 288(%[T]), %[t4]\n\t"
+            "adcq 296(%[T]), %[t5]\n\t"
+            "adcq 304(%[T]), %[t6]\n\t"
+            "adcq 312(%[T]), %[t7]\n\t"
+            "subq 64(%[T]), %[t0]\n\t"
+            "sbbq 72(%[T]), %[t1]\n\t"
+            "sbbq 80(%[T]), %[t2]\n\t"
+            "sbbq 88(%[T]), %[t3]\n\t"
+            "sbbq 96(%[T]), %[t4]\n\t"
+            "sbbq 104(%[T]), %[t5]\n\t"
+            "sbbq 112(%[T]), %[t6]\n\t"
+            "sbbq 120(%[T]), %[t7]\n\t"
+            "sbbq %[lo], %[lo]\n\t"
+            "subq 192(%[T]), %[t0]\n\t"
+            "sbbq 200(%[T]), %[t1]\n\t"
+            "sbbq 208(%[T]), %[t2]\n\t"
+            "sbbq 216(%[T]), %[t3]\n\t"
+            "sbbq 224(%[T]), %[t4]\n\t"
+            "sbbq 232(%[T]), %[t5]\n\t"
+            "sbbq 240(%[T]), %[t6]\n\t"
+            "sbbq 248(%[T]), %[t7]\n\t"
+            "sbbq %[hi], %[hi]\n\t"
+            "orq %[hi], %[lo]\n\t"
+            "movq %[lo], %%rax\n\t" "andq %[p0], %%rax\n\t"
+            "movq %[lo], %%rdx\n\t" "andq %[p1], %%rdx\n\t"
+            "movq %[lo], %[hi]\n\t" "andq %[p2], %[hi]\n\t"
+            "andq %[p3], %[lo]\n\t"
+            "addq %%rax, %[t4]\n\t" "adcq %%rdx, %[t5]\n\t"
+            "adcq %[hi], %[t6]\n\t" "adcq %[lo], %[t7]\n\t"
+            REDC_REGS REDC_REGS_OPERANDS48);
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+
+/* im(xy + zw) = (T2 + T5) - T0 - T1 - T3 - T4, never negative */
+__attribute__((always_inline)) static inline void fp2x2_redc_im_add(fp *r, const uint64_t T[48])
+{
+    uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
+    __asm__("movq 128(%[T]), %[t0]\n\t"
+            "movq 136(%[T]), %[t1]\n\t"
+            "movq 144(%[T]), %[t2]\n\t"
+            "movq 152(%[T]), %[t3]\n\t"
+            "movq 160(%[T]), %[t4]\n\t"
+            "movq 168(%[T]), %[t5]\n\t"
+            "movq 176(%[T]), %[t6]\n\t"
+            "movq 184(%[T]), %[t7]\n\t"
+            "addq 320(%[T]), %[t0]\n\t"
+            "adcq 328(%[T]), %[t1]\n\t"
+            "adcq 336(%[T]), %[t2]\n\t"
+            "adcq 344(%[T]), %[t3]\n\t"
+            "adcq 352(%[T]), %[t4]\n\t"
+            "adcq 360(%[T]), %[t5]\n\t"
+            "adcq 368(%[T]), %[t6]\n\t"
+            "adcq 376(%[T]), %[t7]\n\t"
+            "subq 0(%[T]), %[t0]\n\t"
+            "sbbq 8(%[T]), %[t1]\n\t"
+            "sbbq 16(%[T]), %[t2]\n\t"
+            "sbbq 24(%[T]), %[t3]\n\t"
+            "sbbq 32(%[T]), %[t4]\n\t"
+            "sbbq 40(%[T]), %[t5]\n\t"
+            "sbbq 48(%[T]), %[t6]\n\t"
+            "sbbq 56(%[T]), %[t7]\n\t"
+            "subq 64(%[T]), %[t0]\n\t"
+            "sbbq 72(%[T]), %[t1]\n\t"
+            "sbbq 80(%[T]), %[t2]\n\t"
+            "sbbq 88(%[T]), %[t3]\n\t"
+            "sbbq 96(%[T]), %[t4]\n\t"
+            "sbbq 104(%[T]), %[t5]\n\t"
+            "sbbq 112(%[T]), %[t6]\n\t"
+            "sbbq 120(%[T]), %[t7]\n\t"
+            "subq 192(%[T]), %[t0]\n\t"
+            "sbbq 200(%[T]), %[t1]\n\t"
+            "sbbq 208(%[T]), %[t2]\n\t"
+            "sbbq 216(%[T]), %[t3]\n\t"
+            "sbbq 224(%[T]), %[t4]\n\t"
+            "sbbq 232(%[T]), %[t5]\n\t"
+            "sbbq 240(%[T]), %[t6]\n\t"
+            "sbbq 248(%[T]), %[t7]\n\t"
+            "subq 256(%[T]), %[t0]\n\t"
+            "sbbq 264(%[T]), %[t1]\n\t"
+            "sbbq 272(%[T]), %[t2]\n\t"
+            "sbbq 280(%[T]), %[t3]\n\t"
+            "sbbq 288(%[T]), %[t4]\n\t"
+            "sbbq 296(%[T]), %[t5]\n\t"
+            "sbbq 304(%[T]), %[t6]\n\t"
+            "sbbq 312(%[T]), %[t7]\n\t"
+            REDC_REGS REDC_REGS_OPERANDS48);
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+
+/* im(xy - zw) = (T2 + T3 + T4) - (T0 + T1 + T5) */
+__attribute__((always_inline)) static inline void fp2x2_redc_im_sub_s(fp *r, const uint64_t T[48])
+{
+    uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
+    __asm__("movq 128(%[T]), %[t0]\n\t"
+            "movq 136(%[T]), %[t1]\n\t"
+            "movq 144(%[T]), %[t2]\n\t"
+            "movq 152(%[T]), %[t3]\n\t"
+            "movq 160(%[T]), %[t4]\n\t"
+            "movq 168(%[T]), %[t5]\n\t"
+            "movq 176(%[T]), %[t6]\n\t"
+            "movq 184(%[T]), %[t7]\n\t"
+            "addq 192(%[T]), %[t0]\n\t"
+            "adcq 200(%[T]), %[t1]\n\t"
+            "adcq 208(%[T]), %[t2]\n\t"
+            "adcq 216(%[T]), %[t3]\n\t"
+            "adcq 224(%[T]), %[t4]\n\t"
+            "adcq 232(%[T]), %[t5]\n\t"
+            "adcq 240(%[T]), %[t6]\n\t"
+            "adcq 248(%[T]), %[t7]\n\t"
+            "addq 256(%[T]), %[t0]\n\t"
+            "adcq 264(%[T]), %[t1]\n\t"
+            "adcq 272(%[T]), %[t2]\n\t"
+            "adcq 280(%[T]), %[t3]\n\t"
+            "adcq 288(%[T]), %[t4]\n\t"
+            "adcq 296(%[T]), %[t5]\n\t"
+            "adcq 304(%[T]), %[t6]\n\t"
+            "adcq 312(%[T]), %[t7]\n\t"
+            "subq 0(%[T]), %[t0]\n\t"
+            "sbbq 8(%[T]), %[t1]\n\t"
+            "sbbq 16(%[T]), %[t2]\n\t"
+            "sbbq 24(%[T]), %[t3]\n\t"
+            "sbbq 32(%[T]), %[t4]\n\t"
+            "sbbq 40(%[T]), %[t5]\n\t"
+            "sbbq 48(%[T]), %[t6]\n\t"
+            "sbbq 56(%[T]), %[t7]\n\t"
+            "sbbq %[lo], %[lo]\n\t"
+            "subq 64(%[T]), %[t0]\n\t"
+            "sbbq 72(%[T]), %[t1]\n\t"
+            "sbbq 80(%[T]), %[t2]\n\t"
+            "sbbq 88(%[T]), %[t3]\n\t"
+            "sbbq 96(%[T]), %[t4]\n\t"
+            "sbbq 104(%[T]), %[t5]\n\t"
+            "sbbq 112(%[T]), %[t6]\n\t"
+            "sbbq 120(%[T]), %[t7]\n\t"
+            "sbbq %[hi], %[hi]\n\t"
+            "subq 320(%[T]), %[t0]\n\t"
+            "sbbq 328(%[T]), %[t1]\n\t"
+            "sbbq 336(%[T]), %[t2]\n\t"
+            "sbbq 344(%[T]), %[t3]\n\t"
+            "sbbq 352(%[T]), %[t4]\n\t"
+            "sbbq 360(%[T]), %[t5]\n\t"
+            "sbbq 368(%[T]), %[t6]\n\t"
+            "sbbq 376(%[T]), %[t7]\n\t"
+            "sbbq %%rax, %%rax\n\t"
+            "orq %[hi], %[lo]\n\t"
+            "orq %%rax, %[lo]\n\t"
+            "movq %[lo], %%rax\n\t" "andq %[p0], %%rax\n\t"
+            "movq %[lo], %%rdx\n\t" "andq %[p1], %%rdx\n\t"
+            "movq %[lo], %[hi]\n\t" "andq %[p2], %[hi]\n\t"
+            "andq %[p3], %[lo]\n\t"
+            "addq %%rax, %[t4]\n\t" "adcq %%rdx, %[t5]\n\t"
+            "adcq %[hi], %[t6]\n\t" "adcq %[lo], %[t7]\n\t"
+            REDC_REGS REDC_REGS_OPERANDS48);
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+
+/* r = x*y + z*w (sub = 0) or x*y - z*w (sub = 1); sub is a constant at
+ * every call site. */
+static inline void fp2_mul2_lazy(fp2 *r, const fp2 *x, const fp2 *y, const fp2 *z, const fp2 *w,
+                                 int sub)
+{
+    uint64_t T[48];
+    fp s0, s1;
+    int_mul_wide(T, x->a.v, y->a.v);
+    int_mul_wide(T + 8, x->b.v, y->b.v);
+    fp_add_nr(&s0, &x->a, &x->b);
+    fp_add_nr(&s1, &y->a, &y->b);
+    int_mul_wide(T + 16, s0.v, s1.v);
+    int_mul_wide(T + 24, z->a.v, w->a.v);
+    int_mul_wide(T + 32, z->b.v, w->b.v);
+    fp_add_nr(&s0, &z->a, &z->b);
+    fp_add_nr(&s1, &w->a, &w->b);
+    int_mul_wide(T + 40, s0.v, s1.v);
+    if (sub) {
+        fp2x2_redc_re_sub_s(&r->a, T);
+        fp2x2_redc_im_sub_s(&r->b, T);
+    } else {
+        fp2x2_redc_re_add_s(&r->a, T);
+        fp2x2_redc_im_add(&r->b, T);
+    }
+}
 #endif
 
 static inline void fp_sqr(fp *r, const fp *a)
@@ -938,6 +1213,22 @@ static inline void fp2_mul(fp2 *r, const fp2 *x, const fp2 *y)
     fp_sub(&r->a, &t0, &t1);
     fp_sub(&s0, &s0, &t0);
     fp_sub(&r->b, &s0, &t1);
+}
+/* r = x*y + z*w, or x*y - z*w when sub (a constant): one reduction per
+ * coefficient on the MULX/ADX path. */
+static inline void fp2_mul2(fp2 *r, const fp2 *x, const fp2 *y, const fp2 *z, const fp2 *w, int sub)
+{
+#if BN_ASM && !defined(AVSKEY_NO_LAZY)
+    if (avskey_bn254_use_adx > 0) {
+        fp2_mul2_lazy(r, x, y, z, w, sub);
+        return;
+    }
+#endif
+    fp2 t, u;
+    fp2_mul(&t, x, y);
+    fp2_mul(&u, z, w);
+    if (sub) fp2_sub(r, &t, &u);
+    else fp2_add(r, &t, &u);
 }
 static inline void fp2_sqr(fp2 *r, const fp2 *x)
 {

@@ -71,18 +71,10 @@ static void PT_(add)(PT *r, const PT *p, const PT *q)
     FE_(add)(&Z3, &t1, &t2);
     FE_(sub)(&t1, &t1, &t2);
     FE_(mul_b3)(&Y3, &Y3);
-    FE_(mul)(&X3, &t4, &Y3);
-    FE_(mul)(&t2, &t3, &t1);
-    FE_(sub)(&X3, &t2, &X3);
-    FE_(mul)(&Y3, &Y3, &t0);
-    FE_(mul)(&t1, &t1, &Z3);
-    FE_(add)(&Y3, &t1, &Y3);
-    FE_(mul)(&t0, &t0, &t3);
-    FE_(mul)(&Z3, &Z3, &t4);
-    FE_(add)(&Z3, &Z3, &t0);
-    r->X = X3;
-    r->Y = Y3;
-    r->Z = Z3;
+    /* three sums of two products, each reduced once (Fp2, MULX/ADX) */
+    FE_(mul2)(&r->X, &t3, &t1, &t4, &Y3, 1);  /* t1 t3 - t4 Y3 */
+    FE_(mul2)(&r->Y, &t1, &Z3, &Y3, &t0, 0);  /* t1 Z3 + t0 Y3 */
+    FE_(mul2)(&r->Z, &Z3, &t4, &t0, &t3, 0);  /* t4 Z3 + t0 t3 */
 }
 
 static inline void PT_(neg)(PT *r, const PT *p)

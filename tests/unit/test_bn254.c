@@ -205,6 +205,11 @@ TEST(bn254_fp_adx_vs_portable)
         avskey_bn254_use_adx = 1;
         avskey_bn254_test_fp2_mul2(r2, v[0], v[1], v[2], v[3], sub);
         bad += memcmp(r1, r2, 64) != 0;
+        avskey_bn254_use_adx = 0;
+        avskey_bn254_test_fp_mul2(r1, v[0], v[1], v[2], v[3], sub);
+        avskey_bn254_use_adx = 1;
+        avskey_bn254_test_fp_mul2(r2, v[0], v[1], v[2], v[3], sub);
+        bad += memcmp(r1, r2, 32) != 0;
     }
     CHECK(bad == 0);
     /* whole pairings agree as well */

@@ -33,17 +33,6 @@ static inline void fp_mul_b3(fp *r, const fp *a)
     fp_add(r, &t, a);
 }
 
-/* r = x*y + z*w, or x*y - z*w when sub (G1: no lazy form over Fp). */
-__attribute__((always_inline)) static inline void fp_mul2(fp *r, const fp *x, const fp *y, const fp *z,
-                                                           const fp *w, int sub)
-{
-    fp t, u;
-    fp_mul(&t, x, y);
-    fp_mul(&u, z, w);
-    if (sub) fp_sub(r, &t, &u);
-    else fp_add(r, &t, &u);
-}
-
 /* b' = 3/(9+u) and 3b' (Montgomery). */
 static const fp2 B_TWIST = {
     {{0x3bf938e377b802a8ULL, 0x020b1b273633535dULL, 0x26b7edf049755260ULL, 0x2514c6324384a86dULL}},
@@ -1474,6 +1463,19 @@ void avskey_bn254_test_fp2_mul(uint64_t r[8], const uint64_t a[8], const uint64_
     fp2_mul(&x, &x, &y);
     fp_to_int(r, &x.a);
     fp_to_int(r + 4, &x.b);
+}
+
+void avskey_bn254_test_fp_mul2(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
+                               const uint64_t c[4], const uint64_t d[4], int sub)
+{
+    fp x, y, z, w;
+    ensure_init();
+    fp_from_int(&x, a);
+    fp_from_int(&y, b);
+    fp_from_int(&z, c);
+    fp_from_int(&w, d);
+    fp_mul2(&x, &x, &y, &z, &w, sub);
+    fp_to_int(r, &x);
 }
 
 void avskey_bn254_test_fp2_mul2(uint64_t r[8], const uint64_t a[8], const uint64_t b[8],

@@ -1181,6 +1181,78 @@ static inline void fp2_mul2_lazy(fp2 *r, const fp2 *x, const fp2 *y, const fp2 *
         fp2x2_redc_im_add(&r->b, T);
     }
 }
+
+#define REDC_REGS_OPERANDS16                                                    \
+    : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), \
+      [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi) \
+    : [T] "r"(T), "m"(*(const uint64_t(*)[16])T), [n0] "m"(N0), [p0] "m"(P[0]), \
+      [p1] "m"(P[1]), [p2] "m"(P[2]), [p3] "m"(P[3])                             \
+    : "rax", "rdx", "cc"
+
+/* x*y + z*w and x*y - z*w in Fp with one reduction: T = (xy, zw) as
+ * 512-bit products; the sum is < 2p^2, the difference in (-p^2, p^2) gets
+ * p*2^256 when negative (borrow). Generated code. */
+/* xy + zw */
+__attribute__((always_inline)) static inline void fpx2_redc_add(fp *r, const uint64_t T[16])
+{
+    uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
+    __asm__("movq 0(%[T]), %[t0]\n\t"
+            "movq 8(%[T]), %[t1]\n\t"
+            "movq 16(%[T]), %[t2]\n\t"
+            "movq 24(%[T]), %[t3]\n\t"
+            "movq 32(%[T]), %[t4]\n\t"
+            "movq 40(%[T]), %[t5]\n\t"
+            "movq 48(%[T]), %[t6]\n\t"
+            "movq 56(%[T]), %[t7]\n\t"
+            "addq 64(%[T]), %[t0]\n\t"
+            "adcq 72(%[T]), %[t1]\n\t"
+            "adcq 80(%[T]), %[t2]\n\t"
+            "adcq 88(%[T]), %[t3]\n\t"
+            "adcq 96(%[T]), %[t4]\n\t"
+            "adcq 104(%[T]), %[t5]\n\t"
+            "adcq 112(%[T]), %[t6]\n\t"
+            "adcq 120(%[T]), %[t7]\n\t"
+            REDC_REGS REDC_REGS_OPERANDS16);
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+
+/* xy - zw */
+__attribute__((always_inline)) static inline void fpx2_redc_sub_s(fp *r, const uint64_t T[16])
+{
+    uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
+    __asm__("movq 0(%[T]), %[t0]\n\t"
+            "movq 8(%[T]), %[t1]\n\t"
+            "movq 16(%[T]), %[t2]\n\t"
+            "movq 24(%[T]), %[t3]\n\t"
+            "movq 32(%[T]), %[t4]\n\t"
+            "movq 40(%[T]), %[t5]\n\t"
+            "movq 48(%[T]), %[t6]\n\t"
+            "movq 56(%[T]), %[t7]\n\t"
+            "subq 64(%[T]), %[t0]\n\t"
+            "sbbq 72(%[T]), %[t1]\n\t"
+            "sbbq 80(%[T]), %[t2]\n\t"
+            "sbbq 88(%[T]), %[t3]\n\t"
+            "sbbq 96(%[T]), %[t4]\n\t"
+            "sbbq 104(%[T]), %[t5]\n\t"
+            "sbbq 112(%[T]), %[t6]\n\t"
+            "sbbq 120(%[T]), %[t7]\n\t"
+            "sbbq %[lo], %[lo]\n\t"
+            "movq %[lo], %%rax\n\t" "andq %[p0], %%rax\n\t"
+            "movq %[lo], %%rdx\n\t" "andq %[p1], %%rdx\n\t"
+            "movq %[lo], %[hi]\n\t" "andq %[p2], %[hi]\n\t"
+            "andq %[p3], %[lo]\n\t"
+            "addq %%rax, %[t4]\n\t" "adcq %%rdx, %[t5]\n\t"
+            "adcq %[hi], %[t6]\n\t" "adcq %[lo], %[t7]\n\t"
+            REDC_REGS REDC_REGS_OPERANDS16);
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+
 #endif
 
 static inline void fp_sqr(fp *r, const fp *a)
@@ -1213,6 +1285,27 @@ static inline void fp2_mul(fp2 *r, const fp2 *x, const fp2 *y)
     fp_sub(&r->a, &t0, &t1);
     fp_sub(&s0, &s0, &t0);
     fp_sub(&r->b, &s0, &t1);
+}
+/* r = x*y + z*w, or x*y - z*w when sub (a constant): one reduction on the
+ * MULX/ADX path. */
+__attribute__((always_inline)) static inline void fp_mul2(fp *r, const fp *x, const fp *y,
+                                                           const fp *z, const fp *w, int sub)
+{
+#if BN_ASM && !defined(AVSKEY_NO_LAZY)
+    if (avskey_bn254_use_adx > 0) {
+        uint64_t T[16];
+        int_mul_wide(T, x->v, y->v);
+        int_mul_wide(T + 8, z->v, w->v);
+        if (sub) fpx2_redc_sub_s(r, T);
+        else fpx2_redc_add(r, T);
+        return;
+    }
+#endif
+    fp t, u;
+    fp_mul(&t, x, y);
+    fp_mul(&u, z, w);
+    if (sub) fp_sub(r, &t, &u);
+    else fp_add(r, &t, &u);
 }
 /* r = x*y + z*w, or x*y - z*w when sub (a constant): one reduction per
  * coefficient on the MULX/ADX path. */

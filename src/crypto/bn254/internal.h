@@ -58,6 +58,9 @@ void avskey_bn254_bench_fp_mul_chain(uint64_t x[4], const uint64_t y[4], uint64_
 /* Fp2 product of canonical integers (a0,a1) * (b0,b1), 8 limbs each. */
 void avskey_bn254_test_fp2_mul(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]);
 
+/* a*b + c*d (sub = 0) or a*b - c*d (sub = 1) in Fp, canonical integers. */
+void avskey_bn254_test_fp_mul2(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
+                               const uint64_t c[4], const uint64_t d[4], int sub);
 /* a*b + c*d (sub = 0) or a*b - c*d (sub = 1) in Fp2, canonical integers. */
 void avskey_bn254_test_fp2_mul2(uint64_t r[8], const uint64_t a[8], const uint64_t b[8],
                                 const uint64_t c[8], const uint64_t d[8], int sub);

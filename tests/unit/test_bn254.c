@@ -70,6 +70,62 @@ TEST(bn254_fp)
     avskey_bn254_use_adx = saved;
 }
 
+/* Constant-time divsteps inversion against Fermat's a^(p-2). */
+TEST(bn254_fp_inv_divsteps)
+{
+    uint64_t r1[4], r2[4];
+    for (int i = 0; i < 20000; i++) {
+        uint64_t a[4];
+        rnd_fp(a);
+        switch (i % 8) {
+        case 1: for (int j = 0; j < 4; j++) a[j] = P_INT[j]; a[0] -= (uint64_t)(1 + i % 1000); break;
+        case 2: a[1] = a[2] = a[3] = 0; a[0] = (uint64_t)i; break;
+        case 3: memset(a, 0, sizeof a); a[(i / 8) % 4] = (uint64_t)1 << ((i / 32) % 64); break;
+        case 4: a[3] = 0x30644e72e131a029ULL; a[2] = 0xb85045b68181585dULL; break; /* > p? */
+        default: break;
+        }
+        /* canonical inputs only */
+        int ge = 0;
+        for (int j = 3; j >= 0; j--) {
+            if (a[j] != P_INT[j]) { ge = a[j] > P_INT[j]; break; }
+            if (j == 0) ge = 1;
+        }
+        if (ge) continue;
+        avskey_bn254_test_fp_inv(r1, a);
+        avskey_bn254_test_fp_inv_fermat(r2, a);
+        CHECK(memcmp(r1, r2, 32) == 0);
+    }
+    uint64_t z[4] = {0, 0, 0, 0};
+    avskey_bn254_test_fp_inv(r1, z);
+    CHECK(memcmp(r1, z, 32) == 0);
+}
+
+/* The Legendre symbol (divsteps) against the square root (exponentiation). */
+TEST(bn254_fp_legendre)
+{
+    uint64_t z[4] = {0, 0, 0, 0}, one[4] = {1, 0, 0, 0}, two[4] = {2, 0, 0, 0};
+    uint64_t m1[4] = {P_INT[0] - 1, P_INT[1], P_INT[2], P_INT[3]}, s[4];
+    CHECK(avskey_bn254_test_fp_legendre(z) == 0);
+    CHECK(avskey_bn254_test_fp_legendre(one) == 1);
+    CHECK(avskey_bn254_test_fp_legendre(two) == 1);  /* p = 7 mod 8 */
+    CHECK(avskey_bn254_test_fp_legendre(m1) == -1);  /* p = 3 mod 4 */
+    int seen[2] = {0, 0};
+    for (int i = 0; i < 20000; i++) {
+        uint64_t a[4], sq[4];
+        rnd_fp(a);
+        if (i % 3 == 1) { for (int j = 0; j < 4; j++) a[j] = P_INT[j]; a[0] -= (uint64_t)(1 + i % 97); }
+        if (i % 5 == 2) { a[1] = a[2] = a[3] = 0; a[0] &= 0xffff; a[0] |= 1; }
+        if (!(a[0] | a[1] | a[2] | a[3])) continue;
+        int l = avskey_bn254_test_fp_legendre(a);
+        int q = avskey_bn254_test_fp_sqrt(s, a);
+        CHECK(l == (q ? 1 : -1));
+        seen[q]++;
+        avskey_bn254_test_fp_mul(sq, a, a);
+        CHECK(avskey_bn254_test_fp_legendre(sq) == 1);
+    }
+    CHECK(seen[0] > 1000 && seen[1] > 1000);
+}
+
 TEST(bn254_fp_adx_vs_portable)
 {
     if (!avskey_bn254_cpu_has_adx()) {
@@ -122,6 +178,38 @@ TEST(bn254_fp_adx_vs_portable)
         avskey_bn254_use_adx = 1;
         avskey_bn254_test_fp2_mul(r2, a, b);
         bad += memcmp(r1, r2, 64) != 0;
+    }
+    CHECK(bad == 0);
+    /* sums / differences of two Fp2 products (one reduction per coefficient
+     * on the ADX path) against the portable products */
+    for (int i = 0; i < 20000; i++) {
+        uint64_t v[4][8], r1[8], r2[8];
+        for (int j = 0; j < 4; j++) {
+            rnd_fp(v[j]);
+            rnd_fp(v[j] + 4);
+        }
+        if (i < 512) { /* 0 / p-1 patterns in the eight coordinates */
+            for (int j = 0; j < 8; j++) {
+                uint64_t *c = v[j / 2] + 4 * (j % 2);
+                if ((i >> j) & 1) {
+                    memcpy(c, P_INT, 32);
+                    c[0] -= 1;
+                } else if (i & 256) {
+                    memset(c, 0, 32);
+                }
+            }
+        }
+        int sub = i & 1;
+        avskey_bn254_use_adx = 0;
+        avskey_bn254_test_fp2_mul2(r1, v[0], v[1], v[2], v[3], sub);
+        avskey_bn254_use_adx = 1;
+        avskey_bn254_test_fp2_mul2(r2, v[0], v[1], v[2], v[3], sub);
+        bad += memcmp(r1, r2, 64) != 0;
+        avskey_bn254_use_adx = 0;
+        avskey_bn254_test_fp_mul2(r1, v[0], v[1], v[2], v[3], sub);
+        avskey_bn254_use_adx = 1;
+        avskey_bn254_test_fp_mul2(r2, v[0], v[1], v[2], v[3], sub);
+        bad += memcmp(r1, r2, 32) != 0;
     }
     CHECK(bad == 0);
     /* whole pairings agree as well */
@@ -276,6 +364,22 @@ TEST(bn254_g2_mul)
         CHECK(avskey_bn254_g2_eq_var(&a, &b));
         CHECK(avskey_bn254_g2_eq_var(&a, &c));
         if (i >= 7) p = a;
+    }
+    /* the point at infinity through the Jacobian window doublings */
+    avskey_bn254_g2 o;
+    avskey_bn254_g2_infinity(&o);
+    for (int i = 0; i < 9; i++) {
+        edge_scalar(&k, i);
+        avskey_bn254_g2_mul(&a, &o, &k);
+        CHECK(avskey_bn254_g2_is_infinity(&a));
+    }
+    /* sub-scalars with long runs of zero top digits (acc = O for many windows) */
+    for (int i = 1; i < 40; i++) {
+        memset(&k, 0, sizeof k);
+        k.d[0] = (uint64_t)i * (uint64_t)0x10001;
+        avskey_bn254_g2_mul(&a, &g, &k);
+        avskey_bn254_g2_mul_var(&c, &g, &k);
+        CHECK(avskey_bn254_g2_eq_var(&a, &c));
     }
 }
 

@@ -71,18 +71,10 @@ static void PT_(add)(PT *r, const PT *p, const PT *q)
     FE_(add)(&Z3, &t1, &t2);
     FE_(sub)(&t1, &t1, &t2);
     FE_(mul_b3)(&Y3, &Y3);
-    FE_(mul)(&X3, &t4, &Y3);
-    FE_(mul)(&t2, &t3, &t1);
-    FE_(sub)(&X3, &t2, &X3);
-    FE_(mul)(&Y3, &Y3, &t0);
-    FE_(mul)(&t1, &t1, &Z3);
-    FE_(add)(&Y3, &t1, &Y3);
-    FE_(mul)(&t0, &t0, &t3);
-    FE_(mul)(&Z3, &Z3, &t4);
-    FE_(add)(&Z3, &Z3, &t0);
-    r->X = X3;
-    r->Y = Y3;
-    r->Z = Z3;
+    /* three sums of two products, each reduced once (Fp2, MULX/ADX) */
+    FE_(mul2)(&r->X, &t3, &t1, &t4, &Y3, 1);  /* t1 t3 - t4 Y3 */
+    FE_(mul2)(&r->Y, &t1, &Z3, &Y3, &t0, 0);  /* t1 Z3 + t0 Y3 */
+    FE_(mul2)(&r->Z, &Z3, &t4, &t0, &t3, 0);  /* t4 Z3 + t0 t3 */
 }
 
 static inline void PT_(neg)(PT *r, const PT *p)
@@ -201,25 +193,25 @@ static void PT_(mul_var)(PT *r, const PT *p, const uint64_t k[4])
     *r = acc;
 }
 
-/* tab[j] = j*p for j = 0..8 (7 group operations). */
-static void PT_(table9)(PT tab[9], const PT *p)
+/* tab[j] = j*p for j = 0..n-1 (n - 2 group operations). */
+static void PT_(table_n)(PT *tab, const PT *p, int n)
 {
     PT_(set_inf)(&tab[0]);
     tab[1] = *p;
-    for (int j = 2; j <= 8; j += 2) {
-        PT_(dbl)(&tab[j], &tab[j / 2]);
-        if (j < 8) PT_(add)(&tab[j + 1], &tab[j], p);
+    for (int j = 2; j < n; j++) {
+        if (j % 2 == 0) PT_(dbl)(&tab[j], &tab[j / 2]);
+        else PT_(add)(&tab[j], &tab[j - 1], p);
     }
 }
 
-/* r = (-1)^neg * tab[idx] for idx <= 8 and neg in {0,1}: reads all nine
+/* r = (-1)^neg * tab[idx] for idx < n and neg in {0,1}: reads all n
  * entries with masks (constant time in idx and neg). */
-static inline void PT_(lookup9)(PT *r, const PT tab[9], uint64_t idx, uint64_t neg)
+static inline void PT_(lookup_n)(PT *r, const PT *tab, int n, uint64_t idx, uint64_t neg)
 {
     enum { NW = sizeof(PT) / sizeof(uint64_t) };
     uint64_t acc[NW];
     memset(acc, 0, sizeof acc);
-    for (uint64_t i = 0; i < 9; i++) {
+    for (uint64_t i = 0; i < (uint64_t)n; i++) {
         uint64_t m = ct_barrier((uint64_t)0 - (((i ^ idx) - 1) >> 63));
         const uint64_t *w = (const uint64_t *)(const void *)&tab[i];
         for (size_t j = 0; j < NW; j++) acc[j] |= w[j] & m;
@@ -228,24 +220,77 @@ static inline void PT_(lookup9)(PT *r, const PT tab[9], uint64_t idx, uint64_t n
     PT_(cneg)(r, neg);
 }
 
-/* r = sum over i < n of k_i * P_i, where tabs[i] = table9(P_i) and
- * dig[i][0..W-1] is the signed base-16 recoding of k_i (digits -7..8,
- * least significant first); neg[i] negates P_i. Constant time in the
- * digits, the signs and the points. */
-static void PT_(msm_ct)(PT *r, const PT (*tabs)[9], const signed char (*dig)[40],
-                        const uint64_t *neg, int n, int W)
+/* r = 2^n p through Jacobian coordinates (x = X/Z^2, y = Y/Z^3) and
+ * dbl-2009-l (a = 0: 2M + 5S per doubling, against 6M + 2S + 3b for the
+ * complete projective doubling); conversions cost 2M + 1S each way.
+ * dbl-2009-l only fails on points with Y = 0, of which these groups have
+ * none (E(Fp) has prime order; the twist E'(Fp2) has odd order r(2p - r)).
+ * The point at infinity (0 : Y : 0) is mapped to (0, Y, 0) by a masked
+ * select and comes back as (0 : -8Y^4... : 0). Constant time. */
+#ifdef PT_DBL_JAC
+static void PT_(dbl_n_jac)(PT *r, const PT *p, int n)
+{
+    FE X, Y, Z, A, B, C, D, E, F, t;
+    uint64_t inf = FE_(is_zero)(&p->Z);
+    FE_(sqr)(&t, &p->Z);
+    FE_(mul)(&X, &p->X, &p->Z);
+    FE_(mul)(&Y, &p->Y, &t);
+    FE_(cmov)(&Y, &p->Y, inf);
+    Z = p->Z;
+    for (int i = 0; i < n; i++) {
+        FE_(sqr)(&A, &X);
+        FE_(sqr)(&B, &Y);
+        FE_(sqr)(&C, &B);
+        FE_(add)(&t, &X, &B);
+        FE_(sqr)(&t, &t);
+        FE_(sub)(&t, &t, &A);
+        FE_(sub)(&t, &t, &C);
+        FE_(dbl)(&D, &t);             /* D = 4XY^2 */
+        FE_(dbl)(&E, &A);
+        FE_(add)(&E, &E, &A);         /* E = 3X^2 */
+        FE_(sqr)(&F, &E);
+        FE_(mul)(&Z, &Y, &Z);
+        FE_(dbl)(&Z, &Z);             /* Z3 = 2YZ */
+        FE_(dbl)(&t, &D);
+        FE_(sub)(&X, &F, &t);         /* X3 = E^2 - 2D */
+        FE_(sub)(&t, &D, &X);
+        FE_(mul)(&Y, &E, &t);
+        FE_(dbl)(&C, &C);
+        FE_(dbl)(&C, &C);
+        FE_(dbl)(&C, &C);
+        FE_(sub)(&Y, &Y, &C);         /* Y3 = E(D - X3) - 8Y^4 */
+    }
+    FE_(sqr)(&t, &Z);
+    FE_(mul)(&r->Z, &t, &Z);
+    FE_(mul)(&r->X, &X, &Z);
+    r->Y = Y;
+}
+#endif
+
+/* r = sum over i < n of k_i * P_i, where tabs + i*nt holds table_n(P_i, nt)
+ * (nt = 2^(ww-1) + 1) and dig[i][0..W-1] is the signed base-2^ww recoding
+ * of k_i (digits -(2^(ww-1)-1)..2^(ww-1), least significant first); neg[i]
+ * negates P_i. Constant time in the digits, the signs and the points. */
+static void PT_(msm_ct)(PT *r, const PT *tabs, int nt, const signed char (*dig)[40],
+                        const uint64_t *neg, int n, int W, int ww)
 {
     PT acc, t;
     PT_(set_inf)(&acc);
     for (int w = W - 1; w >= 0; w--) {
-        if (w != W - 1)
-            for (int j = 0; j < 4; j++) PT_(dbl)(&acc, &acc);
+        if (w != W - 1) {
+#ifdef PT_DBL_JAC
+            PT_(dbl_n_jac)(&acc, &acc, ww);
+#else
+            for (int j = 0; j < ww; j++) PT_(dbl)(&acc, &acc);
+#endif
+        }
         for (int i = 0; i < n; i++) {
             uint32_t d = (uint32_t)(int32_t)dig[i][w];
             uint32_t s = d >> 31;
             uint32_t a = (d ^ (0u - s)) + s; /* |digit| */
-            PT_(lookup9)(&t, tabs[i], a, (uint64_t)(s ^ (uint32_t)neg[i]));
-            PT_(add)(&acc, &acc, &t);
+            PT_(lookup_n)(&t, tabs + i * nt, nt, a, (uint64_t)(s ^ (uint32_t)neg[i]));
+            if (w == W - 1 && i == 0) acc = t; /* public position: skip O + t */
+            else PT_(add)(&acc, &acc, &t);
         }
     }
     *r = acc;

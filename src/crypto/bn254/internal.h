@@ -23,7 +23,11 @@ int avskey_bn254_cpu_has_adx(void);
 void avskey_bn254_test_fp_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
 void avskey_bn254_test_fp_sqr(uint64_t r[4], const uint64_t a[4]);
 void avskey_bn254_test_fp_inv(uint64_t r[4], const uint64_t a[4]);
+/* a^(p-2) (the oracle for the divsteps inversion behind test_fp_inv). */
+void avskey_bn254_test_fp_inv_fermat(uint64_t r[4], const uint64_t a[4]);
 int avskey_bn254_test_fp_sqrt(uint64_t r[4], const uint64_t a[4]);
+/* Legendre symbol of the integer a < p (1, -1; 0 for a == 0). */
+int avskey_bn254_test_fp_legendre(const uint64_t a[4]);
 /* Fp12: 1 when the cyclotomic square of x^((p^6-1)(p^2+1)) equals its
  * generic square, for x built from seed. */
 int avskey_bn254_test_cyclotomic(uint64_t seed);
@@ -53,6 +57,13 @@ void avskey_bn254_bench_fp_mul_chain(uint64_t x[4], const uint64_t y[4], uint64_
 
 /* Fp2 product of canonical integers (a0,a1) * (b0,b1), 8 limbs each. */
 void avskey_bn254_test_fp2_mul(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]);
+
+/* a*b + c*d (sub = 0) or a*b - c*d (sub = 1) in Fp, canonical integers. */
+void avskey_bn254_test_fp_mul2(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
+                               const uint64_t c[4], const uint64_t d[4], int sub);
+/* a*b + c*d (sub = 0) or a*b - c*d (sub = 1) in Fp2, canonical integers. */
+void avskey_bn254_test_fp2_mul2(uint64_t r[8], const uint64_t a[8], const uint64_t b[8],
+                                const uint64_t c[8], const uint64_t d[8], int sub);
 
 /* 4-dimensional GLS split for G2; returns the largest bit length. */
 int avskey_bn254_test_gls4(uint64_t kk[4][2], int neg[4], const uint64_t k[4]);

@@ -90,7 +90,7 @@ case "$AVSKEY" in
 *)
     for c in one two-longer-path; do
         mkdir -p "$T/$c/src"
-        (cd "$TOP" && tar -cf - Makefile VERSION README.md CHANGELOG.md include src scripts deploy docs) |
+        (cd "$TOP" && tar -cf - Makefile VERSION README.md CHANGELOG.md include src proto scripts deploy docs) |
             (cd "$T/$c/src" && tar -xf -)
         (cd "$T/$c/src" && env -u AVSKEY_MINISIGN_KEY AVSKEY_RELEASE_UNSIGNED=1 SOURCE_DATE_EPOCH=1700000000 \
             AVSKEY_RELEASE_OUT="$T/$c/out" scripts/release >"$T/out" 2>"$T/err") || bad "release build in $c: $(tail -5 "$T/err")"

@@ -198,6 +198,23 @@ if LL > 0:
 else:
     print("SKIP Landlock checks: landlock unavailable in this kernel")
 
+# ---- sd_notify after the lockdown (READY=1, STOPPING=1) ------------------
+import socket
+NS = os.path.join(T, "notify.sock")
+ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+ns.bind(NS)
+ns.settimeout(10)
+d = Daemon("--keystore-dir", K, "--password-dir", P, env=dict(os.environ, NOTIFY_SOCKET=NS))
+try:
+    c.eq(ns.recv(100), b"READY=1", "sd_notify READY=1 under the sandbox")
+finally:
+    c.eq(d.stop(), 0, "stop")
+try:
+    c.eq(ns.recv(100), b"STOPPING=1", "sd_notify STOPPING=1 under the sandbox")
+except OSError as e:
+    c.true(False, f"sd_notify STOPPING=1 under the sandbox: {e}")
+ns.close()
+
 # ---- escape hatches ---------------------------------------------------------
 d = Daemon("--keystore-dir", K, "--password-dir", P, "--no-sandbox")
 try:

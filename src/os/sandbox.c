@@ -75,7 +75,7 @@ int avskey_proc_status(const char *name, char *out, size_t cap)
 
 /* ---- capabilities -------------------------------------------------------- */
 
-enum { OP_BOUNDS = 1, OP_CAPS = 2 };
+enum { OP_BOUNDS = 1, OP_CAPS = 2, OP_AMBIENT = 4 };
 static atomic_int g_op, g_acked, g_failed;
 
 /* Raw syscalls only: runs as a signal handler in every thread. */
@@ -87,6 +87,8 @@ static int drop_thread(int op)
             if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 1) continue;
             if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0) bad = 1;
         }
+    }
+    if (op & (OP_BOUNDS | OP_AMBIENT)) {
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) bad = 1;
     }
     if (op & OP_CAPS) {
@@ -149,12 +151,12 @@ static avskey_err all_threads(int op)
 
 avskey_err avskey_caps_drop_all(void)
 {
-    avskey_err e = all_threads(OP_BOUNDS);
-    if (e && prctl(PR_CAPBSET_READ, CAP_SETPCAP, 0, 0, 0) == 1 &&
-        capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP))
-        return e;  /* could have dropped the bounding set and did not */
-    /* Without CAP_SETPCAP the bounding set stays; with no_new_privs and no
-     * execve it cannot grant anything. */
+    /* The bounding set can only shrink with CAP_SETPCAP (root). Without it
+     * it stays as it is: with no_new_privs and no execve it grants nothing. */
+    capng_get_caps_process();
+    int setpcap = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
+    avskey_err e = all_threads(setpcap ? OP_BOUNDS : OP_AMBIENT);
+    if (e) return e;
     capng_get_caps_process();
     capng_clear(CAPNG_SELECT_CAPS);
     if (capng_apply(CAPNG_SELECT_CAPS) != 0)

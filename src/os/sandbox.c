@@ -428,7 +428,7 @@ avskey_err avskey_serve_sandbox_allow(const char *path, unsigned mode)
             g_serve.rules[i].mode |= mode;
             return AVSKEY_OK;
         }
-    char *copy = g_serve.nrules < AVSKEY_SANDBOX_MAX_PATHS - 3 ? strdup(path) : NULL;
+    char *copy = g_serve.nrules < AVSKEY_SANDBOX_MAX_PATHS - 4 ? strdup(path) : NULL;
     if (!copy) return avskey_fail(AVSKEY_ERR_NOMEM, "sandbox: too many folders to allow (%s)", path);
     g_serve.rules[g_serve.nrules++] = (avskey_landlock_rule){copy, mode};
     return AVSKEY_OK;
@@ -480,6 +480,9 @@ avskey_err avskey_serve_sandbox_files(void)
     rules[n++] = (avskey_landlock_rule){"/proc/self", AVSKEY_LL_READ};
     rules[n++] = (avskey_landlock_rule){"/dev/urandom", AVSKEY_LL_READ};
     rules[n++] = (avskey_landlock_rule){"/dev/null", AVSKEY_LL_READ | AVSKEY_LL_WRITE};
+    /* sysconf(_SC_NPROCESSORS_ONLN): reload workers (and gRPC) size
+     * themselves with it */
+    rules[n++] = (avskey_landlock_rule){"/sys/devices/system/cpu/online", AVSKEY_LL_READ};
     g_serve.nrules = n;
     char threads[32] = "";
     if (avskey_proc_status("Threads", threads, sizeof threads) && atoi(threads) > 1)

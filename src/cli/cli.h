@@ -69,6 +69,10 @@ int avskey_cmd_serve(int argc, char **argv);
 struct avskey_server_config;
 avskey_err avskey_serve_extras(struct avskey_server_config *cfg, const avskey_args *a);
 void avskey_serve_extras_free(struct avskey_server_config *cfg);
+/* serve --user / --no-sandbox: phase 1 of the sandbox, and the paths the
+ * serving daemon may open (src/cli/serve_sandbox.c, docs/sandbox.md). */
+avskey_err avskey_serve_sandbox_start(const avskey_args *a);
+avskey_err avskey_serve_sandbox_paths(const struct avskey_server_config *cfg, const avskey_args *a);
 int avskey_cmd_audit_verify(int argc, char **argv);
 int avskey_cmd_auth_add_client(int argc, char **argv);
 

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "avskey/harden.h"
+#include "avskey/sandbox.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -189,6 +190,12 @@ int main(int argc, char **argv)
     /* Before any secret exists: no core dumps, no ptrace by the same user. */
     avskey_err he = avskey_harden_process();
     if (he) return avskey_cli_fail(he);
+    /* Every verb but serve (its own phases, src/server/run.c): no
+     * capabilities, no execve/ptrace/... (docs/sandbox.md). */
+    if (strcmp(argv[1], "serve") != 0) {
+        he = avskey_sandbox_cli();
+        if (he) return avskey_cli_fail(he);
+    }
     for (size_t i = 0; i < NVERBS; i++) {
         const char *name = verbs[i].name;
         const char *sp = strchr(name, ' ');

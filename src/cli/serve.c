@@ -17,7 +17,7 @@ static const char *const serve_spec[] = {
     "--keystore-dir=", "--password-dir=", "--key-config-path=", "--http-listen=", "--grpc-listen=",
     "--metrics-listen=", "--chain-id=", "--tls-cert=", "--tls-key=", "--tls-client-ca=", "--auth-file=",
     "--policy=", "--audit-log=", "--allow-insecure-remote", "--threads=", "--allow-remote-key-management",
-    AVSKEY_PW_OPTS, NULL};
+    "--user=", "--no-sandbox", AVSKEY_PW_OPTS, NULL};
 
 static void help(void)
 {
@@ -42,7 +42,10 @@ static void help(void)
            "  --audit-log FILE          tamper-evident log of security events\n"
            "  --allow-insecure-remote   listen off loopback without TLS and --auth-file\n"
            "  --threads N               HTTP and gRPC worker threads (default: the number of cores;\n"
-           "                            gRPC uses 2 to 16)\n\n"
+           "                            gRPC uses 2 to 16)\n"
+           "  --user NAME               started as root: run as NAME once the ports are bound\n"
+           "  --no-sandbox              no seccomp filter and no Landlock (docs/sandbox.md);\n"
+           "                            AVSKEY_SECCOMP=off / AVSKEY_LANDLOCK=off disable one\n\n"
            "SIGHUP or POST /reload rescans the keys; SIGTERM finishes in-flight requests and stops.\n");
 }
 
@@ -167,11 +170,13 @@ int avskey_cmd_serve(int argc, char **argv)
         return 0;
     }
     if (a.noperands) return avskey_cli_usage("serve takes no arguments (see --help)");
+    e = avskey_serve_sandbox_start(&a);  /* sandbox phase 1 (docs/sandbox.md) */
     if (!e) e = tls_options(&cfg, &a);
     if (!e) e = basic_options(&cfg, &a, host, sizeof host);
     if (!e) e = grpc_options(&cfg, &a, grpc_host, sizeof grpc_host);
     if (!e) e = avskey_serve_extras(&cfg, &a);
     if (!e) e = key_options(&cfg, &a, dir, sizeof dir, &pw);
+    if (!e) e = avskey_serve_sandbox_paths(&cfg, &a);
     if (!e) e = avskey_server_run(&cfg);
     avskey_passphrase_free(&pw);
     avskey_serve_extras_free(&cfg);

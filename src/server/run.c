@@ -8,6 +8,7 @@
 #include "metrics.h"
 
 #include "avskey/log.h"
+#include "avskey/sandbox.h"
 #include "avskey/sdnotify.h"
 
 #include <signal.h>
@@ -99,6 +100,13 @@ avskey_err avskey_server_run(avskey_server_config *cfg)
     avskey_log("info", "keys unlocked", fields);
     avskey_keyring_install(ring);
 
+    /* Sandbox: Landlock while no serving thread exists (docs/sandbox.md). */
+    e = avskey_serve_sandbox_files();
+    if (e) {
+        avskey_keyring_install(NULL);
+        return e;
+    }
+
     unsigned port = 0;
     void *http = avskey_http_start(cfg, &port);
     if (!http) {
@@ -135,6 +143,16 @@ avskey_err avskey_server_run(avskey_server_config *cfg)
     snprintf(fields, sizeof fields, "\"event\":\"listening\",\"http\":\"%s%s%s:%u\"%s,\"tls\":%s%s",
              strchr(cfg->http_host, ':') ? "[" : "", cfg->http_host, strchr(cfg->http_host, ':') ? "]" : "", port,
              gfield, cfg->tls_cert_pem ? "true" : "false", mfield);
+
+    /* Sandbox phase 2, ports bound: --user, no capabilities, allow-list. */
+    e = avskey_serve_sandbox_lockdown();
+    if (e) {
+        avskey_metrics_http_stop(metrics);
+        avskey_http_stop(http);
+        if (grpc) avskey_grpc_stop(grpc, 0.0);
+        avskey_keyring_install(NULL);
+        return e;
+    }
     avskey_log("info", "ready", fields);
     avskey_sd_notify("READY=1");
     wait_signals(cfg, &set);

@@ -47,7 +47,7 @@ AVSKEY_WUR avskey_err avskey_seccomp_apply(avskey_seccomp_profile profile);
  * disabled at boot). */
 int avskey_landlock_abi(void);
 
-enum { AVSKEY_LL_READ = 1, AVSKEY_LL_WRITE = 2 };
+enum { AVSKEY_LL_READ = 1, AVSKEY_LL_WRITE = 2, AVSKEY_LL_CREATE = 4 /* folders: make, link, remove files */ };
 typedef struct avskey_landlock_rule {
     const char *path;   /* folder (the tree below it) or file */
     unsigned mode;      /* AVSKEY_LL_READ | AVSKEY_LL_WRITE */

@@ -36,7 +36,9 @@ avskey_err avskey_serve_sandbox_paths(const avskey_server_config *cfg, const avs
 {
     const avskey_keyring_config *k = &cfg->keys;
     avskey_err e = AVSKEY_OK;
-    if (k->keystore_dir) e = avskey_serve_sandbox_allow(k->keystore_dir, AVSKEY_LL_READ);
+    /* GenerateKeyPair/ImportKey write new key files into the keystore folder. */
+    unsigned ks_mode = cfg->allow_remote_key_mgmt ? AVSKEY_LL_READ | AVSKEY_LL_WRITE | AVSKEY_LL_CREATE : AVSKEY_LL_READ;
+    if (k->keystore_dir) e = avskey_serve_sandbox_allow(k->keystore_dir, ks_mode);
     if (!e && k->password_dir) e = avskey_serve_sandbox_allow(k->password_dir, AVSKEY_LL_READ);
     if (!e && k->key_config_dir) {
         e = avskey_serve_sandbox_allow(k->key_config_dir, AVSKEY_LL_READ);

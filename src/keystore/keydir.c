@@ -67,6 +67,7 @@ avskey_err avskey_keydir_ensure(const char *dir)
 {
     char tmp[PATH_MAX];
     struct stat st;
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) return AVSKEY_OK;  /* nothing to create */
     if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
         return avskey_fail(AVSKEY_ERR_USAGE, "keystore folder path too long");
     for (char *p = tmp + 1; *p; p++) {

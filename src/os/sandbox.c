@@ -225,6 +225,10 @@ static const char *const serve_allow[] = {
     "close", "close_range", "lseek", "fstat", "newfstatat", "stat", "lstat", "statx", "getdents64",
     "fcntl", "dup", "dup3", "fsync", "fdatasync", "flock", "access", "faccessat", "faccessat2",
     "getdents", "readlink", "readlinkat", "getcwd", "pipe2", "eventfd2", "fadvise64", "sendfile",
+    /* new key files (gRPC GenerateKeyPair/ImportKey): temp file, fchmod, link,
+     * unlink; Landlock allows them only in the keystore folder, and only with
+     * --allow-remote-key-management */
+    "fchmod", "link", "linkat", "unlink", "unlinkat", "rename", "renameat", "renameat2", "mkdir", "mkdirat",
     /* network: the already-bound listeners */
     "accept", "accept4", "recvfrom", "recvmsg", "recvmmsg", "sendto", "sendmsg", "sendmmsg", "shutdown",
     "setsockopt", "getsockopt", "getsockname", "getpeername",
@@ -378,7 +382,12 @@ avskey_err avskey_landlock_apply(const avskey_landlock_rule *rules, size_t n, in
         uint64_t file_rights = LANDLOCK_ACCESS_FS_READ_FILE;
         if (rules[i].mode & AVSKEY_LL_WRITE) file_rights |= LANDLOCK_ACCESS_FS_WRITE_FILE;
         uint64_t rights = file_rights;
-        if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) rights |= LANDLOCK_ACCESS_FS_READ_DIR;
+        if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            rights |= LANDLOCK_ACCESS_FS_READ_DIR;
+            if (rules[i].mode & AVSKEY_LL_CREATE)
+                rights |= LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE |
+                          (abi >= 2 ? LANDLOCK_ACCESS_FS_REFER : 0);
+        }
         struct landlock_path_beneath_attr pb = {.allowed_access = rights, .parent_fd = fd};
         long rc = syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
         int err = errno;

@@ -280,10 +280,22 @@ function randomK(i) {
     }
 }
 
+// Runs CASES on the MULX/ADX multiplier, then again on the portable one
+// (same inputs, noble's answers computed once).
+let hasAdx = false;
+async function both(label, cases) {
+    if (!hasAdx) return section(`${label}[portable]`, cases);
+    prepMs[`${label}[adx]`] = prepMs[label];
+    await section(`${label}[adx]`, cases);
+    await call({ op: 'adx', v: 0 });
+    await section(`${label}[portable]`, cases);
+    await call({ op: 'adx', v: 1 });
+}
+
 async function main() {
     const tStart = Date.now();
     // Fp on both multipliers
-    const hasAdx = (await call({ op: 'adx', v: 1 })).ok === 1;
+    hasAdx = (await call({ op: 'adx', v: 1 })).ok === 1;
     if (hasAdx) await section('fp[adx]', prep('fp[adx]', () => fieldCases(true)));
     await call({ op: 'adx', v: 0 });
     await section('fp[portable]', prep('fp[portable]', () => fieldCases(false)));
@@ -292,7 +304,7 @@ async function main() {
 
     // G1 points: random multiples, generator, infinity
     const g1pts = prep('g1', () => [G1.BASE, G1.ZERO, ...Array.from({ length: 40 }, () => G1.BASE.multiply(rfr() || 1n))]);
-    await section('g1_mul', prep('g1_mul', () => {
+    await both('g1_mul', prep('g1_mul', () => {
         const cases = [];
         for (const op of ['g1_mul', 'g1_mul_var']) {
             let i = 0;
@@ -310,7 +322,7 @@ async function main() {
         const want = (g2 ? g2hex : g1hex)(mulN(pt, k));
         return { name: `k=${k < 1000n ? k : '0x' + k.toString(16).slice(0, 10) + '..'}`, req, check: (r) => eq(r.r, want, op, req) };
     }
-    await section('g1_add', prep('g1_add', () => {
+    await both('g1_add', prep('g1_add', () => {
         const cases = [];
         const add = (a, b) => {
             const req = { op: 'g1_add', a: g1hex(a), b: g1hex(b) };
@@ -324,7 +336,7 @@ async function main() {
 
     // G2
     const g2pts = prep('g2', () => [G2.BASE, G2.ZERO, ...Array.from({ length: 24 }, () => G2.BASE.multiply(rfr() || 1n))]);
-    await section('g2_mul', prep('g2_mul', () => {
+    await both('g2_mul', prep('g2_mul', () => {
         const cases = [];
         for (const op of ['g2_mul', 'g2_mul_var']) {
             let i = 0;
@@ -352,7 +364,7 @@ async function main() {
         const got = viaM ? gtFlat(Fp12.pow(Fp12.fromBigTwelve(r.gt.map(fromHex)), M)) : r.gt;
         for (let j = 0; j < 12; j++) eq(got[j], want[j], `gt[${j}]${viaM ? ' (avskey^M vs noble)' : ''}`, req);
     };
-    await section('pairing', prep('pairing', () => {
+    await both('pairing', prep('pairing', () => {
         const cases = [];
         for (let i = 0; i < 2; i++) {
             const pp = i === 0 ? G1.BASE : g1pts[2 + rint(40)], qq = i === 0 ? G2.BASE : g2pts[2 + rint(24)];
@@ -395,7 +407,7 @@ async function main() {
     }));
 
     // hash-to-G1 (eigensdk MapToCurve)
-    await section('hash_to_g1', prep('hash_to_g1', () => {
+    await both('hash_to_g1', prep('hash_to_g1', () => {
         const cases = [];
         const digests = [Z32, 'f'.repeat(64), h32(P), h32(P - 1n), h32(P + 1n), h32(2n * P), h32(3n * P + 5n), h32(HALF)];
         while (digests.length < 500) digests.push(rbytes(32).toString('hex'));
@@ -408,7 +420,7 @@ async function main() {
     }));
 
     // keys, sign, verify
-    await section('bls', prep('bls', () => {
+    await both('bls', prep('bls', () => {
         const cases = [];
         const sks = [1n, 2n, R - 1n, LAM1, ...Array.from({ length: 196 }, () => rfr() || 1n)];
         for (const bad of [0n, R, R + 1n, (1n << 256n) - 1n]) {
@@ -463,7 +475,7 @@ async function main() {
     }
 
     // encodings
-    await section('encodings', prep('encodings', () => {
+    await both('encodings', prep('encodings', () => {
         const cases = [];
         const g1c = (pt) => {
             const req = { op: 'g1_compress', p: g1hex(pt) };

@@ -33,6 +33,9 @@
  *   {"op":"g1_compress","p"} -> {"c"}; {"op":"g1_decompress","c","inf"} -> {"ok","p"}
  *   {"op":"g2_compress","q"} -> {"c"}; {"op":"g2_decompress","c","inf"} -> {"ok","q"}
  *   {"op":"g1_from_xy","p","inf"} -> {"ok","p"}; {"op":"g2_from_raw","q","inf"} -> {"ok","q"}
+ *   {"op":"g2_compress_unchecked","q"} -> {"c"}  q loaded WITHOUT any check
+ *       (avskey_bn254_test_g2_from_affine_unchecked): twist points outside G2,
+ *       e.g. with y.A1 == 0, to reach gnark's "largest by A0" branch
  */
 #include "avskey/bls.h"
 #include "avskey/bn254.h"
@@ -276,6 +279,13 @@ static json_t *handle(json_t *req)
         avskey_bn254_g2 q;
         uint8_t c[64];
         if (!getg2(&q, gets_(req, "q"))) ERR("bad args");
+        avskey_bn254_g2_compress(c, &q);
+        json_object_set_new(res, "c", hexj(c, 64));
+    } else if (!strcmp(op, "g2_compress_unchecked")) {
+        avskey_bn254_g2 q;
+        uint8_t raw[128], c[64];
+        if (!unhex(raw, 128, gets_(req, "q"))) ERR("bad args");
+        avskey_bn254_test_g2_from_affine_unchecked(&q, raw);
         avskey_bn254_g2_compress(c, &q);
         json_object_set_new(res, "c", hexj(c, 64));
     } else if (!strcmp(op, "g1_decompress") || !strcmp(op, "g1_from_xy")) {

@@ -39,7 +39,7 @@ HDRS     := $(shell find include src tests/unit -name '*.h')
 
 .PHONY: all run check bench install clean deps test-deps asan ctest fuzz
 .SECONDARY: $(GEN_C) $(GEN_H)
-all: $(BUILD)/avskey $(BUILD)/unit_tests
+all: $(BUILD)/avskey $(BUILD)/unit_tests $(BUILD)/bn254_oracle
 
 $(BUILD)/obj/%.o: %.c $(HDRS) $(GEN_H) Makefile
 	@mkdir -p $(dir $@)
@@ -168,3 +168,9 @@ SOAK_CRASH_RUNS ?= 200
 soak: all asan
 	SOAK_SECONDS=$(SOAK_SECONDS) SOAK_VALGRIND_SECONDS=$(SOAK_VALGRIND_SECONDS) \
 	    SOAK_CRASH_RUNS=$(SOAK_CRASH_RUNS) AVSKEY_TOP=$(CURDIR) tests/soak/soak.sh
+
+# ---- test-only: avskey's BN254 behind a JSON-lines pipe ---------------------
+# build/bn254_oracle serves tests/interop/bn254_noble.test.mjs (comparison
+# with @noble/curves); never installed.
+$(BUILD)/bn254_oracle: tools/bn254_oracle.c $(BUILD)/libavskey.a $(HDRS)
+	$(CC) $(CFLAGS_ALL) -o $@ tools/bn254_oracle.c $(BUILD)/libavskey.a $(LDLIBS_ALL)

@@ -158,6 +158,9 @@ avskey_err avskey_caps_drop_all(void)
     avskey_err e = all_threads(setpcap ? OP_BOUNDS : OP_AMBIENT);
     if (e) return e;
     capng_get_caps_process();
+    /* Nothing held (a systemd service with CapabilityBoundingSet=, which may
+     * also forbid capset): nothing to drop, and every thread inherited that. */
+    if (capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE) return AVSKEY_OK;
     capng_clear(CAPNG_SELECT_CAPS);
     if (capng_apply(CAPNG_SELECT_CAPS) != 0)
         return avskey_fail(AVSKEY_ERR_PERM, "capng_apply: cannot clear the capabilities");

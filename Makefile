@@ -15,7 +15,7 @@ SAN      ?=
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 COMMIT   := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
-PKGS     := libsecp256k1 nettle hogweed jansson yaml-0.1 libmicrohttpd gnutls grpc libprotobuf-c
+PKGS     := libsecp256k1 nettle hogweed jansson yaml-0.1 libmicrohttpd gnutls grpc libprotobuf-c libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

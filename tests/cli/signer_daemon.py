@@ -54,7 +54,7 @@ r = run("auth", "add-client", "node", "--keys", "*", "--auth-file", p("auth.yaml
 open(p("token"), "w").write(r.stdout.strip() + "\n")
 open(p("badtoken"), "w").write("0" * 64 + "\n")
 
-HAVE_CERBERUS = False  # the cerberus backend lands in the next commit
+HAVE_CERBERUS = True
 DATA = "0xdeadbeef00"
 DIGEST = "0x" + "11" * 32
 MSG = "0x0102"

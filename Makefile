@@ -171,3 +171,10 @@ $(BUILD)/avskey.pc: Makefile VERSION
 	    'Requires.private: $(filter-out jansson,$(PKGS))' \
 	    'Libs: -L$${libdir} -lavskey' 'Libs.private: -lscrypt-kdf -lpthread' \
 	    'Cflags: -I$${includedir}' > $@
+
+# ---- examples (built with the library; run by tests/cli/signer_example.sh) --
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/%,$(wildcard examples/*.c))
+all: $(EXAMPLES)
+
+$(BUILD)/%: examples/%.c $(BUILD)/libavskey.a $(HDRS)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libavskey.a $(LDLIBS_ALL)

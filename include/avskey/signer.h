@@ -22,9 +22,10 @@
  *    refused, or the server's TLS certificate not trusted), AVSKEY_ERR_REFUSED
  *    (policy, HTTP 403, gRPC PERMISSION_DENIED, an unsupported request),
  *    AVSKEY_ERR_WRONG_KEY (unknown key, key mismatch, a result that fails its
- *    local check), AVSKEY_ERR_MALFORMED (a bad argument or a reply that does
- *    not parse), AVSKEY_ERR_USAGE (an operation the key type or the backend
- *    does not offer, a bad URI). avskey_errmsg() names the remote and cause.
+ *    local check), AVSKEY_ERR_IO (a reply that is truncated or does not
+ *    parse, an unexpected status), AVSKEY_ERR_MALFORMED (a bad argument),
+ *    AVSKEY_ERR_USAGE (an operation the key type or the backend does not
+ *    offer, a bad URI or option). avskey_errmsg() names the remote and cause.
  */
 #ifndef AVSKEY_SIGNER_H
 #define AVSKEY_SIGNER_H

@@ -104,7 +104,7 @@ static avskey_err copy_remote_opts(avskey_signer *s, const avskey_signer_options
 {
     if (o->token) s->token = strdup(o->token);
     else if (o->token_file && !(s->token = avskey_signer_read_line(o->token_file, "token file")))
-        return avskey_fail(avskey_errmsg()[0] ? AVSKEY_ERR_USAGE : AVSKEY_ERR_IO, "%s", avskey_errmsg());
+        return AVSKEY_ERR_USAGE; /* message recorded by avskey_signer_read_line */
     if ((o->tls_ca && !(s->tls_ca = strdup(o->tls_ca))) || (o->tls_cert && !(s->tls_cert = strdup(o->tls_cert))) ||
         (o->tls_key && !(s->tls_key = strdup(o->tls_key))) || !(s->base = strdup(rest)))
         return avskey_fail(AVSKEY_ERR_NOMEM, "out of memory");
@@ -310,9 +310,11 @@ static avskey_err check_tx(const avskey_signer *s, const uint8_t *raw, size_t le
     uint8_t sig[65], addr[20], d[32];
     avskey_err e = avskey_eth_tx_decode_signed(&got, sig, raw, len);
     if (e) {
+        char why[300];
+        snprintf(why, sizeof why, "%s", avskey_errmsg());
         avskey_eth_tx_free(&got);
-        return avskey_fail(AVSKEY_ERR_WRONG_KEY, "%s: the signed transaction returned does not decode: %s", who(s),
-                           avskey_errmsg());
+        return avskey_fail(AVSKEY_ERR_WRONG_KEY, "%s: the signed transaction returned does not decode: %s (not used)",
+                           who(s), why);
     }
     const char *diff = tx_diff(&got, want);
     int ok = !diff && avskey_eth_tx_signing_hash(d, &got) == AVSKEY_OK && memcmp(sig + 32, half_n, 32) <= 0 &&

@@ -187,9 +187,12 @@ static avskey_err w3s_rest_sign(avskey_signer *s, const avskey_budget *b, uint8_
     if (!body) return avskey_fail(AVSKEY_ERR_NOMEM, "out of memory");
     avskey_err e = w3s_call(s, b, path, body, 0, &reply);
     free(body);
-    if (e == AVSKEY_ERR_REFUSED && digest)
+    if (e == AVSKEY_ERR_REFUSED && digest) {
+        char why[400];
+        snprintf(why, sizeof why, "%s", avskey_errmsg());
         e = avskey_fail(e, "%s (a digest is signed with \"applyHash\": false, which this signer may not support: "
-                           "sign the data with --data instead)", avskey_errmsg());
+                           "sign the data with --data instead)", why);
+    }
     if (!e && !parse_hex_reply(sig65, 65, reply)) e = bad_reply(s, "expected 0x + 65-byte signature");
     free(reply);
     return e;

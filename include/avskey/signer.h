@@ -108,6 +108,10 @@ AVSKEY_WUR avskey_err avskey_signer_open(avskey_signer **out, const char *uri,
 /* Wipes and frees; closes connections. s may be NULL. */
 void avskey_signer_close(avskey_signer *s);
 
+/* Sets the time budget of each later call (timeout_ms > 0), e.g. what is
+ * left of a deadline that also covered the open. */
+void avskey_signer_set_timeout(avskey_signer *s, unsigned timeout_ms) AVSKEY_NONNULL(1);
+
 /* Out: *info, the key's public data (no remote call). */
 void avskey_signer_public_keys(avskey_signer *s, avskey_signer_info *info) AVSKEY_NONNULL(1, 2);
 

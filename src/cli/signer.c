@@ -10,6 +10,13 @@
 #include <string.h>
 #include <time.h>
 
+static uint64_t avskey_cli_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 avskey_err avskey_cli_signer_open(avskey_signer **s, const char *uri, const avskey_args *a)
 {
     avskey_signer_options o;
@@ -29,12 +36,22 @@ avskey_err avskey_cli_signer_open(avskey_signer **s, const char *uri, const avsk
                     avskey_opt(a, "--signer-cert") || avskey_opt(a, "--signer-key")))
         return avskey_fail(AVSKEY_ERR_USAGE, "--key and --signer-token-file/-ca/-cert/-key apply to remote signers "
                                              "only");
+    uint64_t t0 = avskey_cli_now_ms();
     o.key_id = avskey_opt(a, "--key");
     o.token_file = avskey_opt(a, "--signer-token-file");
     o.tls_ca = avskey_opt(a, "--signer-ca");
     o.tls_cert = avskey_opt(a, "--signer-cert");
     o.tls_key = avskey_opt(a, "--signer-key");
-    return avskey_signer_open(s, uri, &o);
+    if ((e = avskey_signer_open(s, uri, &o))) return e;
+    /* --signer-timeout-ms bounds the whole command: later calls get what is left */
+    uint64_t used = avskey_cli_now_ms() - t0;
+    if (remote && used >= o.timeout_ms) {
+        avskey_signer_close(*s);
+        *s = NULL;
+        return avskey_fail(AVSKEY_ERR_TIMEOUT, "%s: no answer within --signer-timeout-ms (%u ms)", uri, o.timeout_ms);
+    }
+    if (remote) avskey_signer_set_timeout(*s, (unsigned)(o.timeout_ms - used));
+    return AVSKEY_OK;
 }
 
 static void hex0x(char *out, const uint8_t *b, size_t n)

@@ -40,7 +40,7 @@ int avskey_budget_backoff(const avskey_budget *b, unsigned attempt)
 
 static avskey_budget budget_of(const avskey_signer *s)
 {
-    avskey_budget b = {avskey_signer_now_ms() + s->timeout_ms, s->retries};
+    avskey_budget b = {avskey_signer_now_ms() + __atomic_load_n(&s->timeout_ms, __ATOMIC_RELAXED), s->retries};
     return b;
 }
 
@@ -167,6 +167,11 @@ void avskey_signer_close(avskey_signer *s)
     free(s->base);
     pthread_mutex_destroy(&s->lock);
     free(s);
+}
+
+void avskey_signer_set_timeout(avskey_signer *s, unsigned timeout_ms)
+{
+    __atomic_store_n(&s->timeout_ms, timeout_ms ? timeout_ms : 1u, __ATOMIC_RELAXED);
 }
 
 void avskey_signer_public_keys(avskey_signer *s, avskey_signer_info *info)

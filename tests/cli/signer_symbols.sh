@@ -9,7 +9,7 @@ other=$(grep -v '^avskey_' "$T/syms")
 [ -z "$other" ] && ok || bad "symbols outside avskey_: $other"
 [ "$(wc -l < "$T/syms")" -gt 50 ] && ok || bad "too few exported symbols"
 for f in open close options_init public_keys sign_digest sign_data sign_transaction sign_typed_data \
-         sign_message sign_g1_point kind_of_uri; do
+         sign_message sign_g1_point kind_of_uri set_timeout; do
     grep -qx "avskey_signer_$f" "$T/syms" && ok || bad "avskey_signer_$f not exported"
 done
 grep -qx avskey_errmsg "$T/syms" && ok || bad "avskey_errmsg not exported"

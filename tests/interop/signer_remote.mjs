@@ -10,6 +10,7 @@
 //   truncated   the reply is cut off            short_sig  a 64/40-byte signature
 //   slow        answers after 3 s               v01        ECDSA v as 0/1 (valid)
 //   refuse      HTTP 403 / PERMISSION_DENIED    tx_field   a transaction with another nonce
+//   slow_each   every answer (key look-up and signature) after 700 ms
 // Options: {ecdsaKey, blsSk, blsG1, blsG2, token, tls: {cert, key}}.
 // Run standalone: node signer_remote.mjs [MODE] (plain, random ports, prints them).
 import http from 'node:http';
@@ -70,6 +71,7 @@ export async function startRemote(opts) {
         const send = (status, type, text) => { res.writeHead(status, { 'Content-Type': type }); res.end(text); };
         if (!authorized(req.headers.authorization)) return send(401, 'text/plain', 'Unauthorized');
         if (server.mode === 'slow') await sleep(3000);
+        if (server.mode === 'slow_each') await sleep(700);
         if (server.mode === 'refuse' && req.url !== '/api/v1/eth1/publicKeys') return send(403, 'text/plain', 'Forbidden by test policy');
         if (req.method === 'GET' && req.url === '/upcheck') return send(200, 'text/plain', 'OK');
         if (req.method === 'GET' && req.url === '/api/v1/eth1/publicKeys') return send(200, 'application/json', JSON.stringify([pub]));
@@ -124,6 +126,7 @@ export async function startRemote(opts) {
         const tok = call.metadata.get('authorization')[0];
         if (!authorized(tok)) return cb({ code: grpc.status.UNAUTHENTICATED, details: 'bad token' });
         if (server.mode === 'slow') await sleep(3000);
+        if (server.mode === 'slow_each') await sleep(700);
         try { cb(null, await fn(call.request)); } catch (e) { cb(e); }
     };
     const keyCheck = (id) => {

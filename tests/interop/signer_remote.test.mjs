@@ -168,6 +168,20 @@ await t.test('slow remote: the timeout bounds the whole command', async () => {
     plain.mode = 'ok';
 });
 
+await t.test('--signer-timeout-ms covers the key look-up and the signature together', async () => {
+    plain.mode = 'slow_each';   // 700 ms per answer: each fits in 1000 ms, both do not
+    for (const kind of ['ecdsa', 'bls']) {
+        const r = await cli('sign', kind, '--signer', uri(plain, kind), ...tok, '--signer-timeout-ms', '1000', ...(kind === 'ecdsa' ? ['--data', DATA] : ['--message', MSG]));
+        assert.equal(r.rc, 1, r.stderr);
+        assert.equal(r.stdout, '');
+        assert.match(r.stderr, /time budget|signer-timeout-ms/);
+        assert.ok(r.ms < 2000, `${kind}: took ${r.ms} ms`);
+        const ok = await cli('sign', kind, '--signer', uri(plain, kind), ...tok, '--signer-timeout-ms', '2500', ...(kind === 'ecdsa' ? ['--data', DATA] : ['--message', MSG]));
+        assert.equal(ok.rc, 0, ok.stderr);
+    }
+    plain.mode = 'ok';
+});
+
 await t.test('wrong token: UNAUTHENTICATED / 401', async () => {
     for (const [kind, op, val] of OPS.slice(0, 3)) {
         const r = await cli('sign', kind, '--signer', uri(plain, kind), '--signer-token-file', f('badtoken'), op, val);

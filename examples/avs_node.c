@@ -2,7 +2,8 @@
  * the keys (local keystores, a Web3Signer, a Cerberus):
  *   1. BLS: sign a 32-byte task digest (what an operator attests to);
  *   2. ECDSA: sign an updateSocket(string) transaction (EIP-1559) to the
- *      registry contract, ready for eth_sendRawTransaction.
+ *      registry contract, ready for eth_sendRawTransaction;
+ *   3. ECDSA: sign EIP-712 typed data (operator, socket) for the same chain.
  * Usage: avs_node CONFIG. CONFIG holds "key = value" lines:
  *   bls_signer, ecdsa_signer   signer URIs (keystore:/path, web3signer+https://..., cerberus+grpcs://...)
  *   bls_key, ecdsa_key         key identifiers for remote signers (optional when the remote has one key)
@@ -159,6 +160,26 @@ int main(int argc, char **argv)
         rc = 0;
     }
     free(raw);
+
+    /* 3. EIP-712 typed data (an operator's off-chain registration message) */
+    if (rc == 0) {
+        char td[1024];
+        uint8_t sig65[65];
+        snprintf(td, sizeof td,
+                 "{\"types\":{\"EIP712Domain\":[{\"name\":\"name\",\"type\":\"string\"},"
+                 "{\"name\":\"chainId\",\"type\":\"uint256\"}],\"Socket\":[{\"name\":\"operator\","
+                 "\"type\":\"address\"},{\"name\":\"socket\",\"type\":\"string\"}]},\"primaryType\":\"Socket\","
+                 "\"domain\":{\"name\":\"avs_node example\",\"chainId\":%llu},\"message\":{\"operator\":"
+                 "\"0x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x\","
+                 "\"socket\":\"%s\"}}",
+                 (unsigned long long)tx.chain_id, info.address[0], info.address[1], info.address[2],
+                 info.address[3], info.address[4], info.address[5], info.address[6], info.address[7],
+                 info.address[8], info.address[9], info.address[10], info.address[11], info.address[12],
+                 info.address[13], info.address[14], info.address[15], info.address[16], info.address[17],
+                 info.address[18], info.address[19], get(&c, "socket") ? get(&c, "socket") : "127.0.0.1:32005");
+        if (avskey_signer_sign_typed_data(ecdsa, sig65, td)) rc = fail("typed data");
+        else print_hex("socket_typed_sig", sig65, 65);
+    }
     avskey_eth_tx_free(&tx);
 out:
     avskey_signer_close(bls);

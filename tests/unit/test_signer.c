@@ -125,3 +125,66 @@ TEST(signer_uri_errors)
     CHECK(avskey_signer_kind_of_uri("web3signer+http://h:1") == AVSKEY_SIGNER_WEB3SIGNER);
     CHECK(avskey_signer_kind_of_uri("web3signer:/x") == 0);
 }
+
+/* ---- the local checks, with a backend that lies ------------------------ */
+#include "signer/signer_internal.h"
+
+static int lie_mode;
+
+static avskey_err lie_digest(avskey_signer *s, const avskey_budget *b, uint8_t sig65[65], const uint8_t d[32])
+{
+    (void)s;
+    (void)b;
+    uint8_t other[32];
+    memset(other, 0x77, 32);
+    if (!avskey_ecdsa_sign(sig65, d, other)) return AVSKEY_ERR_CRYPTO;  /* another key */
+    if (lie_mode == 1) sig65[64] = 5;                                    /* bad v */
+    return AVSKEY_OK;
+}
+
+static avskey_err lie_tx(avskey_signer *s, const avskey_budget *b, uint8_t **raw, size_t *rawlen,
+                         const avskey_eth_tx *tx)
+{
+    (void)s;
+    (void)b;
+    uint8_t d[32], sig[65], sk[32];
+    avskey_eth_tx t2 = *tx;
+    memset(sk, 0x77, 32);
+    t2.nonce += (uint64_t)(lie_mode == 0);  /* 0: another nonce; 1: another key */
+    if (avskey_eth_tx_signing_hash(d, &t2) || !avskey_ecdsa_sign(sig, d, sk)) return AVSKEY_ERR_CRYPTO;
+    return avskey_eth_tx_encode_signed(raw, rawlen, &t2, sig);
+}
+
+TEST(signer_checks_reject_lies)
+{
+    int calls = 0;
+    avskey_signer *s = open_light(&calls);
+    if (!s) return;
+    static const avskey_signer_ops lie_ops = {lie_digest, NULL, lie_tx, NULL, NULL, NULL, NULL, 1};
+    const avskey_signer_ops *real = s->ops;
+    s->ops = &lie_ops;
+    uint8_t d[32] = {9}, sig[65];
+    memset(sig, 0xee, sizeof sig);
+    for (lie_mode = 0; lie_mode < 2; lie_mode++) {
+        CHECK(avskey_signer_sign_digest(s, sig, d) == AVSKEY_ERR_WRONG_KEY);
+        CHECK(sig[0] == 0xee && sig[64] == 0xee);  /* nothing written */
+        CHECK(strstr(avskey_errmsg(), "not used") != NULL);
+    }
+    avskey_eth_tx tx;
+    avskey_eth_tx_init(&tx);
+    tx.chain_id = 1;
+    tx.gas = 21000;
+    uint8_t *raw = NULL;
+    size_t rawlen = 0;
+    lie_mode = 0;
+    CHECK(avskey_signer_sign_transaction(s, &raw, &rawlen, &tx) == AVSKEY_ERR_WRONG_KEY && raw == NULL);
+    CHECK(strstr(avskey_errmsg(), "nonce") != NULL);
+    lie_mode = 1;
+    CHECK(avskey_signer_sign_transaction(s, &raw, &rawlen, &tx) == AVSKEY_ERR_WRONG_KEY && raw == NULL);
+    /* typed data and BLS are not offered by this backend */
+    CHECK(avskey_signer_sign_typed_data(s, sig, "{}") == AVSKEY_ERR_USAGE);
+    s->ops = real;
+    CHECK(avskey_signer_sign_transaction(s, &raw, &rawlen, &tx) == AVSKEY_OK && raw != NULL);
+    free(raw);
+    avskey_signer_close(s);
+}

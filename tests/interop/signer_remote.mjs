@@ -11,12 +11,26 @@
 //   slow        answers after 3 s               v01        ECDSA v as 0/1 (valid)
 //   refuse      HTTP 403 / PERMISSION_DENIED    tx_field   a transaction with another nonce
 //   slow_each   every answer (key look-up and signature) after 700 ms
+//   wrong_g2    key look-ups give the G2 of another key, and signatures by that key
+//               (consistent with each other, so only the G1/G2 check at open catches it)
 // Options: {ecdsaKey, blsSk, blsG1, blsG2, token, tls: {cert, key}}.
 // Run standalone: node signer_remote.mjs [MODE] (plain, random ports, prints them).
 import http from 'node:http';
 import https from 'node:https';
 import { Wallet, Transaction, keccak256, getBytes, hexlify, Signature } from 'ethers';
-import { grpc, loadServices, signRef, mulRef, randomScalar } from './grpc_lib.mjs';
+import { bn254 } from '@noble/curves/bn254.js';
+import { grpc, loadServices, signRef, mulRef, randomScalar, be32, P } from './grpc_lib.mjs';
+
+// gnark-compressed G2 (X.A1 || X.A0, flags 0b10 smallest y, 0b11 largest y;
+// "largest" by Y.A1, or by Y.A0 when Y.A1 == 0), from noble's affine point.
+export function compressG2(point) {
+    const { x, y } = point.toAffine();
+    const half = (P - 1n) / 2n;
+    const largest = y.c1 !== 0n ? y.c1 > half : y.c0 > half;
+    const out = Buffer.concat([be32(x.c1), be32(x.c0)]);
+    out[0] |= largest ? 0xc0 : 0x80;
+    return out.toString('hex');
+}
 
 const hex0x = (b) => '0x' + Buffer.from(b).toString('hex');
 
@@ -24,6 +38,8 @@ export async function startRemote(opts) {
     const wallet = new Wallet(opts.ecdsaKey);
     const other = Wallet.createRandom();
     const otherSk = randomScalar();
+    const otherG2 = compressG2(bn254.G2.Point.BASE.multiply(otherSk));
+    const g2 = () => (server.mode === 'wrong_g2' ? otherG2 : opts.blsG2);
     const server = { mode: 'ok', calls: 0 };
     const pub = '0x' + wallet.signingKey.publicKey.slice(4);   // 0x04 || X || Y without 04
     const authorized = (v) => !opts.token || v === opts.token || v === 'Bearer ' + opts.token;
@@ -135,7 +151,7 @@ export async function startRemote(opts) {
     };
     const blsSig = (compute, data) => {
         if (server.mode === 'refuse') throw { code: grpc.status.PERMISSION_DENIED, details: 'refused by test policy' };
-        let sig = compute(server.mode === 'other_key' ? otherSk : opts.blsSk, data);
+        let sig = compute(server.mode === 'other_key' || server.mode === 'wrong_g2' ? otherSk : opts.blsSk, data);
         if (server.mode === 'wrong_sig') sig = signRef(opts.blsSk, Buffer.from('something else'));  // a valid point, not the answer
         if (server.mode === 'truncated' || server.mode === 'short_sig') sig = sig.subarray(0, 40);
         return { signature: sig };
@@ -145,10 +161,10 @@ export async function startRemote(opts) {
         SignG1: wrap(async (r) => { keyCheck(r.public_key_g1); return blsSig(mulRef, r.data); }),
     });
     g.addService(svc.KeyManager.service, {
-        ListKeys: wrap(async () => ({ public_keys: [{ public_key_g1: opts.blsG1, public_key_g2: opts.blsG2 }] })),
+        ListKeys: wrap(async () => ({ public_keys: [{ public_key_g1: opts.blsG1, public_key_g2: g2() }] })),
         GetKeyMetadata: wrap(async (r) => {
             keyCheck(r.public_key_g1);
-            return { public_key_g1: opts.blsG1, public_key_g2: opts.blsG2, created_at: '0', updated_at: '0' };
+            return { public_key_g1: opts.blsG1, public_key_g2: g2(), created_at: '0', updated_at: '0' };
         }),
     });
     const creds = opts.tls

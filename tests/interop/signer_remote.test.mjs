@@ -156,6 +156,25 @@ for (const [mode, pattern] of FAULTS) {
     });
 }
 
+await t.test('compressG2 of the test server reproduces eigensdk\'s G2 vector', async () => {
+    const { compressG2 } = await import('./signer_remote.mjs');
+    const { bn254 } = await import('@noble/curves/bn254.js');
+    assert.equal(compressG2(bn254.G2.Point.BASE.multiply(BLS_SK)), EIGENSDK_G2);
+});
+
+await t.test('remote that substitutes another key\'s G2 (and signs with it): refused at open', async () => {
+    plain.mode = 'wrong_g2';
+    for (const keyArgs of [[], ['--key', EIGENSDK_G1]]) {
+        for (const [op, val] of [['--message', MSG], ['--g1-point', PT]]) {
+            const r = await cli('sign', 'bls', '--signer', uri(plain, 'bls'), ...tok, ...keyArgs, op, val);
+            assert.equal(r.rc, 1, r.stderr);
+            assert.equal(r.stdout, '');
+            assert.match(r.stderr, /G1 and G2 public keys do not match/);
+        }
+    }
+    plain.mode = 'ok';
+});
+
 await t.test('slow remote: the timeout bounds the whole command', async () => {
     plain.mode = 'slow';
     for (const kind of ['ecdsa', 'bls']) {

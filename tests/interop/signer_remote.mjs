@@ -11,6 +11,7 @@
 //   slow        answers after 3 s               v01        ECDSA v as 0/1 (valid)
 //   refuse      HTTP 403 / PERMISSION_DENIED    tx_field   a transaction with another nonce
 //   slow_each   every answer (key look-up and signature) after 700 ms
+//   no_apply_hash  REST sign refuses {"applyHash": false} with HTTP 400 (signs data only)
 //   wrong_g2    key look-ups give the G2 of another key, and signatures by that key
 //               (consistent with each other, so only the G1/G2 check at open catches it)
 // Options: {ecdsaKey, blsSk, blsG1, blsG2, token, tls: {cert, key}}.
@@ -94,6 +95,7 @@ export async function startRemote(opts) {
         if (req.method === 'POST' && req.url.startsWith('/api/v1/eth1/sign/')) {
             if (req.url.slice(18).toLowerCase() !== pub) return send(404, 'text/plain', 'Not Found');
             const j = JSON.parse(body);
+            if (server.mode === 'no_apply_hash' && j.applyHash === false) return send(400, 'text/plain', 'Bad Request');
             const digest = j.applyHash === false ? j.data : keccak256(j.data);
             const text = hex0x(ecdsaSign(digest));
             if (server.mode === 'truncated') {

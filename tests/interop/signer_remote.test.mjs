@@ -175,6 +175,18 @@ await t.test('remote that substitutes another key\'s G2 (and signs with it): ref
     plain.mode = 'ok';
 });
 
+await t.test('remote that refuses "applyHash": false: --digest fails clearly, --data still works', async () => {
+    plain.mode = 'no_apply_hash';
+    const r = await cli('sign', 'ecdsa', '--signer', uri(plain, 'ecdsa'), ...tok, '--digest', DIGEST);
+    assert.equal(r.rc, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /applyHash/);
+    const d = await cli('sign', 'ecdsa', '--signer', uri(plain, 'ecdsa'), ...tok, '--data', DATA);
+    assert.equal(d.rc, 0, d.stderr);
+    assert.equal(d.stdout, want['--data']);
+    plain.mode = 'ok';
+});
+
 await t.test('slow remote: the timeout bounds the whole command', async () => {
     plain.mode = 'slow';
     for (const kind of ['ecdsa', 'bls']) {

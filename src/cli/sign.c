@@ -38,6 +38,17 @@ static avskey_err ecdsa_digest(uint8_t d[32], const avskey_args *a)
     "options --signer-token-file PATH, --signer-ca PEM, --signer-cert PEM, --signer-key PEM,\n"     \
     "--signer-timeout-ms N (default 5000, the whole command). Remote results are checked locally.\n"
 
+/* Without --signer, the --signer-* options and --key are unknown, as before
+ * they existed (keeps --key-path behaviour unchanged). */
+static int signer_opts_without_signer(const avskey_args *a)
+{
+    static const char *const names[] = {"--key", "--signer-token-file", "--signer-ca", "--signer-cert",
+                                        "--signer-key", "--signer-timeout-ms"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (avskey_opt(a, names[i])) return avskey_cli_usage("unknown option %s (see --help)", names[i]);
+    return 0;
+}
+
 /* Rejects --key-path together with --signer. */
 static int signer_exclusive(const avskey_args *a)
 {
@@ -88,6 +99,8 @@ int avskey_cmd_sign_ecdsa(int argc, char **argv)
         return 0;
     }
     if (avskey_opt(&a, "--signer")) return sign_ecdsa_signer(&a);
+    int rc = signer_opts_without_signer(&a);
+    if (rc) return rc;
     if (!avskey_opt(&a, "--key-path")) return avskey_cli_usage("sign ecdsa needs --key-path PATH");
     if (a.noperands) return avskey_cli_usage("unexpected argument %s", a.operands[0]);
     if ((e = ecdsa_digest(d, &a))) return avskey_cli_fail(e);
@@ -165,6 +178,8 @@ int avskey_cmd_sign_bls(int argc, char **argv)
     }
     const char *m = avskey_opt(&a, "--message"), *g = avskey_opt(&a, "--g1-point");
     if (avskey_opt(&a, "--signer")) return sign_bls_signer(&a, m, g);
+    int rc = signer_opts_without_signer(&a);
+    if (rc) return rc;
     if (!avskey_opt(&a, "--key-path")) return avskey_cli_usage("sign bls needs --key-path PATH");
     if (!!m == !!g) return avskey_cli_usage("give exactly one of --message 0xHEX or --g1-point 0x64BYTES");
     if (m && (e = bls_message(msg, m))) return avskey_cli_fail(e);

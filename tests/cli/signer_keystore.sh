@@ -46,4 +46,9 @@ expect_rc 2 "$AVSKEY" signer test "nope:x"
 expect_rc 2 "$AVSKEY" sign ecdsa --signer "keystore:$E" --password-file "$T/pw" --digest 0x12
 expect_rc 2 "$AVSKEY" sign ecdsa --signer "keystore:$E" --key 0xab --password-file "$T/pw" --data 0x00
 expect_rc 1 "$AVSKEY" sign ecdsa --signer "keystore:$T/missing.ecdsa.key.json" --password-file "$T/pw" --data 0x00
+# --key-path alone keeps its old option set: --key and --signer-* are unknown there
+expect_rc 2 "$AVSKEY" sign ecdsa --key-path "$E" --key 0xab --password-file "$T/pw" --data 0x00
+expect_err_has "unknown option --key (see --help)"
+expect_rc 2 "$AVSKEY" sign bls --key-path "$B" --signer-timeout-ms 5 --password-file "$T/pw" --message 0x00
+expect_err_has "unknown option --signer-timeout-ms"
 finish

@@ -100,6 +100,10 @@ install: all
 	install -m 0755 $(BUILD)/avskey $(DESTDIR)$(PREFIX)/bin/avskey
 	install -m 0644 $(BUILD)/libavskey.a $(DESTDIR)$(PREFIX)/lib/libavskey.a
 	install -m 0644 include/avskey/*.h $(DESTDIR)$(PREFIX)/include/avskey/
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 0755 $(BUILD)/libavskey.so.0 $(DESTDIR)$(PREFIX)/lib/libavskey.so.0
+	ln -sf libavskey.so.0 $(DESTDIR)$(PREFIX)/lib/libavskey.so
+	install -m 0644 $(BUILD)/avskey.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/avskey.pc
 
 clean:
 	rm -rf build
@@ -174,3 +178,33 @@ soak: all asan
 # with @noble/curves); never installed.
 $(BUILD)/bn254_oracle: tools/bn254_oracle.c $(BUILD)/libavskey.a $(HDRS)
 	$(CC) $(CFLAGS_ALL) -o $@ tools/bn254_oracle.c $(BUILD)/libavskey.a $(LDLIBS_ALL)
+
+# ---- shared library and pkg-config file ----------------------------------
+# build/libavskey.so exports the avskey_* API only (src/avskey.map; checked
+# by tests/cli/signer_symbols.sh); build/avskey.pc describes it.
+SOMAJOR := 0
+all: $(BUILD)/libavskey.so $(BUILD)/avskey.pc
+
+$(BUILD)/libavskey.so.$(SOMAJOR): $(LIB_OBJ) $(GEN_OBJ) src/avskey.map
+	$(CC) -shared $(OPT) $(SAN) -Wl,-soname,libavskey.so.$(SOMAJOR) -Wl,--version-script=src/avskey.map \
+	    -Wl,--no-undefined -o $@ $(LIB_OBJ) $(GEN_OBJ) $(LDLIBS_ALL)
+
+$(BUILD)/libavskey.so: $(BUILD)/libavskey.so.$(SOMAJOR)
+	ln -sf libavskey.so.$(SOMAJOR) $@
+
+$(BUILD)/avskey.pc: Makefile VERSION
+	@mkdir -p $(BUILD)
+	@printf '%s\n' 'prefix=$(PREFIX)' 'exec_prefix=$${prefix}' 'libdir=$${exec_prefix}/lib' \
+	    'includedir=$${prefix}/include' '' 'Name: avskey' \
+	    'Description: AVS operator keys and signers (keystore, Web3Signer, Cerberus)' \
+	    'Version: $(VERSION)' 'Requires: jansson' \
+	    'Requires.private: $(filter-out jansson,$(PKGS))' \
+	    'Libs: -L$${libdir} -lavskey' 'Libs.private: -lscrypt-kdf -lpthread' \
+	    'Cflags: -I$${includedir}' > $@
+
+# ---- examples (built with the library; run by tests/cli/signer_example.sh) --
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/%,$(wildcard examples/*.c))
+all: $(EXAMPLES)
+
+$(BUILD)/%: examples/%.c $(BUILD)/libavskey.a $(HDRS)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libavskey.a $(LDLIBS_ALL)

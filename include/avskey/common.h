@@ -53,7 +53,11 @@ typedef enum avskey_err {
     AVSKEY_ERR_IO,         /* read/write/fsync failure */
     AVSKEY_ERR_NOMEM,      /* allocation or mlock failure */
     AVSKEY_ERR_CRYPTO,     /* invalid key or failed signature check */
-    AVSKEY_ERR_REFUSED     /* refused by policy or by the user */
+    AVSKEY_ERR_REFUSED,    /* refused by policy or by the user */
+    AVSKEY_ERR_UNREACHABLE,     /* remote signer: no connection / unavailable */
+    AVSKEY_ERR_UNAUTHENTICATED, /* remote signer: token refused or TLS peer not trusted */
+    AVSKEY_ERR_WRONG_KEY,       /* remote signer: unknown key, key mismatch, bad result */
+    AVSKEY_ERR_TIMEOUT          /* remote signer: the time budget ran out */
 } avskey_err;
 
 /* Returns: the message recorded by the last failing service call on this

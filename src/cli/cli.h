@@ -62,6 +62,7 @@ int avskey_cmd_keys_passwd(int argc, char **argv);
 int avskey_cmd_sign_ecdsa(int argc, char **argv);
 int avskey_cmd_sign_bls(int argc, char **argv);
 int avskey_cmd_verify_bls(int argc, char **argv);
+int avskey_cmd_signer_test(int argc, char **argv);
 int avskey_cmd_bench(int argc, char **argv);
 int avskey_cmd_serve(int argc, char **argv);
 

@@ -18,6 +18,7 @@ static const avskey_verb verbs[] = {
     {"sign ecdsa", avskey_cmd_sign_ecdsa, "sign data or a digest with an ECDSA key"},
     {"sign bls", avskey_cmd_sign_bls, "sign a message or a G1 point with a BLS key"},
     {"verify bls", avskey_cmd_verify_bls, "verify a BLS signature"},
+    {"signer test", avskey_cmd_signer_test, "check a signer (keystore or remote): key, test signature, latency"},
     {"serve", avskey_cmd_serve, "unlock the keys and serve the Web3Signer-compatible API"},
     {"audit verify", avskey_cmd_audit_verify, "check the hash chain of an audit log"},
     {"auth add-client", avskey_cmd_auth_add_client, "add a client to an --auth-file and print its token"},

@@ -153,7 +153,7 @@ void *avskey_http_start(avskey_server_config *cfg, unsigned *bound_port)
         avskey_fail(AVSKEY_ERR_USAGE, "--http-listen: \"%s\" is not an IP address", cfg->http_host);
         return NULL;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_USE_TURBO;
     if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
     if (cfg->tls_cert_pem) flags |= MHD_USE_TLS;
     struct MHD_OptionItem opts[16];
@@ -164,7 +164,7 @@ void *avskey_http_start(avskey_server_config *cfg, unsigned *bound_port)
     OPT(MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL);
     OPT(MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, NULL);
     OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, NULL);
-    OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL);
+    OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, 16 * 1024, NULL);
     OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL);
     OPT(MHD_OPTION_NOTIFY_CONNECTION, on_connection, cfg);
     if (cfg->tls_cert_pem) {

@@ -181,7 +181,7 @@ static avskey_err check_unique(const pctx *p, const avskey_auth *a, size_t i)
     for (size_t j = 0; j < i; j++) {
         const avskey_auth_client *o = &a->c[j];
         if (strcmp(o->name, c->name) == 0) return cfail(p, i, c, "name", " duplicates an earlier client");
-        if (c->has_token && o->has_token && memcmp(o->token_sha, c->token_sha, 32) == 0)
+        if (c->has_token && o->has_token && avskey_ct_memeq(o->token_sha, c->token_sha, 32))
             return cfail(p, i, c, "token_sha256", " is the same as client earlier in the file");
         if (c->cert_cn && o->cert_cn && strcmp(o->cert_cn, c->cert_cn) == 0)
             return cfail(p, i, c, "cert_cn", " duplicates an earlier client");

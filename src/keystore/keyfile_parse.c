@@ -205,6 +205,22 @@ static avskey_err parse_v3(const pctx *c, avskey_keyfile *kf, json_t *root)
     return parse_v3_crypto(c, kf, crypto);
 }
 
+/* "E([x,y])" with x and y decimal (1 to 78 digits each): nothing else may
+ * reach the file we write back (passwd), so no escaping is ever needed. */
+static int pubkey_text_valid(const char *s)
+{
+    if (strncmp(s, "E([", 3) != 0) return 0;
+    s += 3;
+    for (int part = 0; part < 2; part++) {
+        size_t n = 0;
+        while (s[n] >= '0' && s[n] <= '9') n++;
+        if (n < 1 || n > 78) return 0;
+        s += n;
+        if (*s++ != (part == 0 ? ',' : ']')) return 0;
+    }
+    return s[0] == ')' && s[1] == '\0';
+}
+
 static avskey_err parse_eigen_bls(const pctx *c, avskey_keyfile *kf, json_t *root)
 {
     const char *pub;
@@ -213,8 +229,8 @@ static avskey_err parse_eigen_bls(const pctx *c, avskey_keyfile *kf, json_t *roo
     kf->format = AVSKEY_FMT_EIGEN_BLS;
     kf->type = AVSKEY_KEY_BLS;
     if ((e = need_str(c, root, "pubKey", &pub))) return e;
-    if (strlen(pub) > AVSKEY_BLS_PUBTEXT_MAX || strncmp(pub, "E([", 3) != 0)
-        return bad(c, "pubKey", "must be \"E([x,y])\"");
+    if (strlen(pub) > AVSKEY_BLS_PUBTEXT_MAX || !pubkey_text_valid(pub))
+        return bad(c, "pubKey", "must be \"E([x,y])\" with decimal x and y");
     snprintf(kf->pubkey, sizeof kf->pubkey, "%s", pub);
     if ((e = need_obj(c, root, "crypto", &crypto))) return e;
     return parse_v3_crypto(c, kf, crypto);

@@ -277,6 +277,21 @@ TEST(keystore_parse_rejects)
     CHECK(avskey_keyfile_parse(&kf, "\x00\x01\x02", 3, "t") == AVSKEY_ERR_MALFORMED);
 }
 
+TEST(keystore_bls_pubkey_text_strict)
+{
+    /* Found by fuzz_keyfile: a pubKey with backslashes or quotes must be
+     * refused, since the file is written back as it was read (passwd). */
+    static const char *bad_keys[] = {"E([1,2\\\\3])", "E([1,2\\\"])", "E([1,2]) ", "E([,2])", "E([1,])",
+                                     "E([1;2])", "E([1,2]", "e([1,2])", "E([-1,2])"};
+    char buf[1024];
+    avskey_keyfile kf;
+    for (size_t i = 0; i < sizeof bad_keys / sizeof bad_keys[0]; i++) {
+        snprintf(buf, sizeof buf, "{\"pubKey\":\"%s\",\"crypto\":{}}", bad_keys[i]);
+        CHECK(avskey_keyfile_parse(&kf, buf, strlen(buf), "bls.json") == AVSKEY_ERR_MALFORMED);
+        CHECK(strstr(avskey_errmsg(), "pubKey") != NULL);
+    }
+}
+
 TEST(keystore_case_insensitive_fields)
 {
     /* ethers writes "Crypto"; go-ethereum matches field names case-insensitively. */

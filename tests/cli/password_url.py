@@ -12,7 +12,7 @@ import subprocess
 import threading
 import time
 
-from serve_lib import AVSKEY, FIX, Checks, Daemon, copy_key, tmpdir
+from serve_lib import make_ca, make_cert, AVSKEY, FIX, Checks, Daemon, copy_key, tmpdir
 
 c = Checks()
 T = tmpdir()
@@ -23,29 +23,11 @@ NEWPW = "Qm7-vR2#pL9xW4zT8kNc"  # for keys create (> 70 bits)
 p = lambda n: os.path.join(T, n)
 
 
-def openssl(*args):
-    subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=T)
-
-
-def make_ca(name):
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-            "-subj", f"/CN={name}", "-keyout", f"{name}.key", "-out", f"{name}.pem")
-
-
-def make_cert(name, ca, server):
-    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", f"/CN={name}",
-            "-keyout", f"{name}.key", "-out", f"{name}.csr")
-    with open(p(f"{name}.ext"), "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1\n" if server else "extendedKeyUsage=clientAuth\n")
-    openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem", "-CAkey", f"{ca}.key", "-CAcreateserial",
-            "-days", "2", "-extfile", f"{name}.ext", "-out", f"{name}.pem")
-
-
-make_ca("ca")
-make_ca("rogue")
-make_cert("server", "ca", True)
-make_cert("rogue-server", "rogue", True)
-make_cert("client", "ca", False)
+make_ca(T, "ca")
+make_ca(T, "rogue")
+make_cert(T, "server", "ca", True)
+make_cert(T, "rogue-server", "rogue", True)
+make_cert(T, "client", "ca", False)
 KEY = p("opr.ecdsa.key.json")
 copy_key(f"{FIX}/eigen/eigenlayer-cli/web3signer/operator_keys/opr.ecdsa.key.json", KEY)
 

@@ -40,6 +40,27 @@ def tmpdir():
     return d
 
 
+def make_ca(folder, name):
+    """A throwaway P-256 CA: FOLDER/NAME.pem and NAME.key."""
+    _openssl(folder, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days",
+             "2", "-subj", f"/CN={name}", "-keyout", f"{name}.key", "-out", f"{name}.pem")
+
+
+def make_cert(folder, name, ca, server=False):
+    """A certificate NAME (CN=NAME) signed by CA: a server certificate for
+    127.0.0.1/localhost, or a client certificate."""
+    _openssl(folder, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj",
+             f"/CN={name}", "-keyout", f"{name}.key", "-out", f"{name}.csr")
+    with open(os.path.join(folder, f"{name}.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n" if server else "extendedKeyUsage=clientAuth\n")
+    _openssl(folder, "x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem", "-CAkey", f"{ca}.key",
+             "-CAcreateserial", "-days", "2", "-extfile", f"{name}.ext", "-out", f"{name}.pem")
+
+
+def _openssl(folder, *args):
+    subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=folder)
+
+
 def copy_key(src, dst):
     shutil.copyfile(src, dst)
     os.chmod(dst, 0o600)

@@ -6,36 +6,17 @@ import shutil
 import ssl
 import subprocess
 
-from serve_lib import FIX, Checks, Daemon, copy_key, tmpdir
+from serve_lib import make_ca, make_cert, FIX, Checks, Daemon, copy_key, tmpdir
 
 c = Checks()
 T = tmpdir()
 
 
-def openssl(*args):
-    subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=T)
-
-
-def make_ca(name):
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-            "-subj", f"/CN={name}", "-keyout", f"{name}.key", "-out", f"{name}.pem")
-
-
-def make_cert(name, ca, san=None):
-    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", f"/CN={name}",
-            "-keyout", f"{name}.key", "-out", f"{name}.csr")
-    ext = f"{name}.ext"
-    with open(os.path.join(T, ext), "w") as f:
-        f.write(f"subjectAltName=IP:127.0.0.1\n" if san else "extendedKeyUsage=clientAuth\n")
-    openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem", "-CAkey", f"{ca}.key", "-CAcreateserial",
-            "-days", "2", "-extfile", ext, "-out", f"{name}.pem")
-
-
-make_ca("ca")
-make_ca("rogue")
-make_cert("server", "ca", san=True)
-make_cert("node-1", "ca")
-make_cert("intruder", "rogue")
+make_ca(T, "ca")
+make_ca(T, "rogue")
+make_cert(T, "server", "ca", server=True)
+make_cert(T, "node-1", "ca")
+make_cert(T, "intruder", "rogue")
 K = os.path.join(T, "keys")
 os.mkdir(K, 0o700)
 copy_key(f"{FIX}/web3signer/keyfile.json", f"{K}/w3s.ecdsa.key.json")

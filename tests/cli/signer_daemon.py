@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 
-from serve_lib import Checks, Daemon, run, tmpdir
+from serve_lib import make_ca, make_cert, Checks, Daemon, run, tmpdir
 
 c = Checks()
 T = tmpdir()
@@ -16,28 +16,10 @@ ADDR = "0x2c7536e3605d9c16a7a3d7b1898e529396a65c23"
 BLS_SK = "12345678901234567890"
 
 
-def openssl(*args):
-    subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=T)
-
-
-def make_ca(name):
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-            "-subj", f"/CN={name}", "-keyout", f"{name}.key", "-out", f"{name}.pem")
-
-
-def make_cert(name, ca, server):
-    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", f"/CN={name}",
-            "-keyout", f"{name}.key", "-out", f"{name}.csr")
-    with open(p(f"{name}.ext"), "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n" if server else "extendedKeyUsage=clientAuth\n")
-    openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem", "-CAkey", f"{ca}.key", "-CAcreateserial",
-            "-days", "2", "-extfile", f"{name}.ext", "-out", f"{name}.pem")
-
-
-make_ca("ca")
-make_ca("rogue")
-make_cert("server", "ca", True)
-make_cert("node-1", "ca", False)
+make_ca(T, "ca")
+make_ca(T, "rogue")
+make_cert(T, "server", "ca", True)
+make_cert(T, "node-1", "ca", False)
 K = p("keys")
 os.mkdir(K, 0o700)
 open(p("pw"), "w").write("password\n")

@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 
-from serve_lib import AVSKEY, Checks, Daemon, run, tmpdir
+from serve_lib import make_ca, make_cert, AVSKEY, Checks, Daemon, run, tmpdir
 
 c = Checks()
 T = tmpdir()
@@ -17,18 +17,9 @@ if not os.path.exists(EXAMPLE):
     EXAMPLE = os.path.join(os.path.dirname(__file__), "../../build/avs_node")
 
 
-def openssl(*args):
-    subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=T)
-
-
-openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-        "-subj", "/CN=ca", "-keyout", "ca.key", "-out", "ca.pem")
-for name, ext in (("server", "subjectAltName=IP:127.0.0.1\n"), ("node", "extendedKeyUsage=clientAuth\n")):
-    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", f"/CN={name}",
-            "-keyout", f"{name}.key", "-out", f"{name}.csr")
-    open(p(f"{name}.ext"), "w").write(ext)
-    openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
-            "-extfile", f"{name}.ext", "-out", f"{name}.pem")
+make_ca(T, "ca")
+make_cert(T, "server", "ca", server=True)
+make_cert(T, "node", "ca")
 K = p("keys")
 os.mkdir(K, 0o700)
 open(p("pw"), "w").write("password\n")

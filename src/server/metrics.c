@@ -85,7 +85,14 @@ static series *find(family *f, const char *a, const char *b)
 void avskey_metrics_request(const char *endpoint, int http_status)
 {
     char st[16];
-    snprintf(st, sizeof st, "%d", http_status);
+    if (http_status >= 100 && http_status <= 999) {
+        st[0] = (char)('0' + http_status / 100);
+        st[1] = (char)('0' + http_status / 10 % 10);
+        st[2] = (char)('0' + http_status % 10);
+        st[3] = '\0';
+    } else {
+        snprintf(st, sizeof st, "%d", http_status);
+    }
     pthread_mutex_lock(&mu);
     find(&fixed[F_REQ], endpoint, st)->count++;
     pthread_mutex_unlock(&mu);

@@ -35,10 +35,12 @@ int avskey_client_may_use(const avskey_request *req, const avskey_key *k)
 int avskey_sign_ecdsa_for(const avskey_request *req, const avskey_key *k, const uint8_t digest[32], int raw,
                           const char *method, uint8_t sig65[65], char reason[160])
 {
-    char extra[200], d[65];
+    char extra[200] = "", d[65];
     double t0 = avskey_now_seconds();
-    avskey_hex_encode(d, digest, 32);
-    snprintf(extra, sizeof extra, "\"method\":\"%s\",\"digest\":\"0x%s\"", method, d);
+    if (req->cfg->audit) {   /* only the audit log reads it */
+        avskey_hex_encode(d, digest, 32);
+        snprintf(extra, sizeof extra, "\"method\":\"%s\",\"digest\":\"0x%s\"", method, d);
+    }
     reason[0] = '\0';
     if (raw && !avskey_allow_raw(req->cfg, k, reason)) {
         avskey_event(req->cfg, "sign", req->client, k->id_addr, "refused", reason, extra);
@@ -107,12 +109,13 @@ static int lenient_hex(uint8_t **out, size_t *n, const char *s)
 {
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s += 2;
     size_t len = strlen(s);
-    char *even = malloc(len + 2);
+    char small[256], *even = len + 2 <= sizeof small ? small : malloc(len + 2);
     if (!even) return 0;
-    snprintf(even, len + 2, "%s%s", len % 2 ? "0" : "", s);
+    even[0] = '0';
+    memcpy(even + len % 2, s, len + 1);
     *out = malloc(len / 2 + 2);
     int ok = *out && avskey_hex_decode_any_var(*out, n, len / 2 + 1, even);
-    free(even);
+    if (even != small) free(even);
     if (!ok) {
         free(*out);
         *out = NULL;

@@ -177,6 +177,39 @@ try:
 finally:
     d.stop()
 
+# several worker threads, several keep-alive connections at once: every
+# answer exact, and none held back by the end-of-turn cork (a socket left
+# corked would release its answer only after Linux's 200 ms cork ceiling)
+import http.client
+import threading
+d = Daemon("--keystore-dir", K, "--password-dir", P, "--chain-id", "1", "--threads", "3")
+try:
+    want = d.request("POST", f"/api/v1/eth1/sign/{OPR_PUB}", {"data": "0x68656c6c6f"})[2]
+    results, lat = [], []
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", d.port, timeout=30)
+        for _ in range(40):
+            t0 = time.monotonic()
+            conn.request("POST", f"/api/v1/eth1/sign/{OPR_PUB}", body='{"data":"0x68656c6c6f"}',
+                         headers={"Content-Type": "application/json"})
+            r = conn.getresponse()
+            results.append((r.status, r.read().decode()))
+            lat.append(time.monotonic() - t0)
+        conn.close()
+    threads = [threading.Thread(target=client) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    c.eq((len(results), set(results)), (240, {(200, want)}), "6 keep-alive connections x 40: all signed, exact")
+    lat.sort()
+    c.true(lat[len(lat) // 2] < 0.1, f"answers not held by the cork (median {lat[len(lat) // 2] * 1000:.1f} ms)")
+    st, _, body = d.request("GET", "/upcheck")
+    c.eq((st, body), (200, "OK"), "a new connection after the keep-alive ones")
+finally:
+    c.eq(d.stop(), 0, "--threads 3: SIGTERM exits 0")
+
 # a key that fails to load: reported by name, health 503, others still served
 open(f"{P}/opr.ecdsa.key.txt", "w").write("wrong")
 d = Daemon("--keystore-dir", K, "--password-dir", P)

@@ -55,11 +55,14 @@ function keyInfo(name, privateKey) {
     return { name, privateKey, wallet, address: wallet.address.toLowerCase() };
 }
 
-// Starts `avskey serve --keystore-dir K --password-dir P --http-listen 127.0.0.1:0 ARGS...`
+// Starts `avskey serve --keystore-dir K --password-dir P --http-listen 127.0.0.1:0
+// [--grpc-listen 127.0.0.1:0] ARGS...`
 // and waits for its "listening" log line. Returns {url, port, proc, log(), stop()}.
 export async function startDaemon(ks, args = [], { timeoutMs = 60000 } = {}) {
+    // gRPC on a free port too, unless asked: tests run in parallel.
+    const grpc = args.includes('--grpc-listen') ? [] : ['--grpc-listen', '127.0.0.1:0'];
     const proc = spawn(BIN, ['serve', '--keystore-dir', ks.keyDir, '--password-dir', ks.pwDir,
-        '--http-listen', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        '--http-listen', '127.0.0.1:0', ...grpc, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     const onData = (b) => { text += b.toString('utf8'); };
     proc.stdout.on('data', onData);

@@ -42,7 +42,7 @@ static void help(void)
            "  --audit-log FILE          tamper-evident log of security events\n"
            "  --allow-insecure-remote   listen off loopback without TLS and --auth-file\n"
            "  --threads N               HTTP and gRPC worker threads (default: the number of cores;\n"
-           "                            gRPC uses 2 to 16)\n"
+           "                            gRPC uses at most 16)\n"
            "  --user NAME               started as root: run as NAME once the ports are bound\n"
            "  --no-sandbox              no seccomp filter and no Landlock (docs/sandbox.md);\n"
            "                            AVSKEY_SECCOMP=off / AVSKEY_LANDLOCK=off disable one\n\n"

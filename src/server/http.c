@@ -77,11 +77,13 @@ static int append(reqbuf *rb, const char *data, size_t n)
     return 1;
 }
 
-static enum MHD_Result queue(struct MHD_Connection *conn, const avskey_response *res)
+/* Queues res; the response takes res->body (malloc'd) and res->body is NULL after. */
+static enum MHD_Result queue(struct MHD_Connection *conn, avskey_response *res)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(res->len, res->body ? res->body : (void *)"",
-                                                             MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r = res->body ? MHD_create_response_from_buffer(res->len, res->body, MHD_RESPMEM_MUST_FREE)
+                                       : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (!r) return MHD_NO;
+    res->body = NULL;
     if (res->content_type) MHD_add_response_header(r, "Content-Type", res->content_type);
     if (res->status == 401) MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
     enum MHD_Result ok = MHD_queue_response(conn, res->status, r);
@@ -244,7 +246,7 @@ static struct MHD_Daemon *start_daemon(avskey_server_config *cfg, const struct s
     else OPT(MHD_OPTION_LISTEN_SOCKET, listen_fd, NULL);
     OPT(MHD_OPTION_CONNECTION_LIMIT, max_conn, NULL);
     OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, NULL);
-    OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, 16 * 1024, NULL);
+    OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, 8 * 1024, NULL);   /* request line + headers: 8 KiB, as Vert.x */
     OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL);
     OPT(MHD_OPTION_NOTIFY_CONNECTION, on_connection, cfg);
     if (cfg->tls_cert_pem) {

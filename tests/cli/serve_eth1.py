@@ -119,6 +119,12 @@ try:
          "batch")
     st, _, _ = d.request("POST", "/", raw="x" * (1024 * 1024 + 10))
     c.eq(st, 413, "body over 1 MiB")
+    # request line + headers: up to 8 KiB, as Vert.x (Web3Signer); more is 431
+    st, _, sig_h = d.request("POST", f"/api/v1/eth1/sign/{OPR_PUB}", {"data": "0x68656c6c6f"},
+                             headers={"X-Pad": "a" * 7000})
+    c.eq((st, sig_h), (200, sig), "7000-byte header accepted")
+    st, _, _ = d.request("GET", "/upcheck", headers={"X-Pad": "a" * 9000})
+    c.eq(st, 431, "9000-byte header: 431")
     st, _, _ = d.request("GET", "/nothing/here")
     c.eq(st, 404, "unknown path")
 

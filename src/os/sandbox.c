@@ -326,15 +326,30 @@ avskey_err avskey_seccomp_apply(avskey_seccomp_profile profile)
      * (graceful), the kill list still kills. */
     scmp_filter_ctx ctx = seccomp_init(profile == AVSKEY_SECCOMP_SERVE ? SCMP_ACT_ERRNO(EPERM) : SCMP_ACT_ALLOW);
     if (!ctx) return avskey_fail(AVSKEY_ERR_PERM, "seccomp_init failed");
+    /* each step named in the error: tells a kernel without a feature from a failed probe */
+    const char *step = "attributes";
     int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);  /* harden.c set it already; check below */
-    /* all threads, or fail */
-    if (!rc) rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-    if (!rc) rc = add_kill_rules(ctx);
-    if (!rc && profile == AVSKEY_SECCOMP_SERVE) rc = add_serve_rules(ctx);
-    if (!rc && prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) rc = -1;
-    if (!rc) rc = seccomp_load(ctx);
+    if (!rc) {
+        step = "thread sync (TSYNC)";   /* all threads, or fail */
+        rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+    }
+    if (!rc) {
+        step = "rules";
+        rc = add_kill_rules(ctx);
+        if (!rc && profile == AVSKEY_SECCOMP_SERVE) rc = add_serve_rules(ctx);
+    }
+    if (!rc && prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        step = "no_new_privs";
+        rc = -errno;
+    }
+    if (!rc) {
+        step = "load";
+        rc = seccomp_load(ctx);
+    }
     seccomp_release(ctx);
-    if (rc) return avskey_fail(AVSKEY_ERR_PERM, "cannot load the seccomp filter: %s", strerror(rc < 0 ? -rc : rc));
+    if (rc)
+        return avskey_fail(AVSKEY_ERR_PERM, "cannot load the seccomp filter (%s): %s", step,
+                           strerror(rc < 0 ? -rc : rc));
     return AVSKEY_OK;
 }
 

@@ -164,6 +164,10 @@ def soak(name, cmd_prefix, binary, secs, conns, T, env):
             res[label] = (0, 0, 0, 0, 0.0)
             continue
         res[label] = (int(m[1]), int(m[2]), int(m[3]), int(m[4]), float(m[5]))
+    # the daemon's own warnings and errors, shown (not failures by themselves)
+    for line in text.splitlines():
+        if line.startswith("{") and ('"level":"warn"' in line or '"level":"error"' in line):
+            print(f"{name}: daemon said: {line[:400]}")
     return res, text
 
 

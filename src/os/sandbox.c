@@ -320,25 +320,6 @@ static int add_serve_rules(scmp_filter_ctx ctx)
     return rc ? -1 : 0;
 }
 
-/* libseccomp probes the kernel once per process and caches what it found.
- * Under `make soak` its TSYNC probe once answered "unsupported" on a kernel
- * that has TSYNC (not reproduced since). Ask the kernel directly (kept for
- * the message), let libseccomp probe again, and set TSYNC again: still
- * required, so a kernel really without it fails as before. */
-static int tsync_again(scmp_filter_ctx ctx, char *probes, size_t cap)
-{
-    errno = 0;
-    long strict = syscall(SYS_seccomp, 0 /* SECCOMP_SET_MODE_STRICT */, 1, NULL);
-    int e1 = errno;
-    errno = 0;
-    long tsync = syscall(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 1 /* FLAG_TSYNC */, NULL);
-    int e2 = errno;
-    snprintf(probes, cap, "seccomp(STRICT,1,NULL)=%ld %s, seccomp(FILTER,TSYNC,NULL)=%ld %s", strict,
-             strerror(e1), tsync, strerror(e2));
-    seccomp_reset(NULL, 0);
-    return seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-}
-
 avskey_err avskey_seccomp_apply(avskey_seccomp_profile profile)
 {
     /* Deny-list: allow by default. Serve: unexpected calls fail with EPERM
@@ -351,12 +332,6 @@ avskey_err avskey_seccomp_apply(avskey_seccomp_profile profile)
     if (!rc) {
         step = "thread sync (TSYNC)";   /* all threads, or fail */
         rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-        char probes[200];
-        if (rc == -EOPNOTSUPP) {
-            rc = tsync_again(ctx, probes, sizeof probes);
-            avskey_logf(rc ? "error" : "warn", "seccomp: libseccomp found no TSYNC, %s on a second probe (%s)",
-                        rc ? "nor" : "but did", probes);
-        }
     }
     if (!rc) {
         step = "rules";

@@ -11,7 +11,6 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <sched.h>
-#include <seccomp.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -244,45 +243,6 @@ static int caps_all_threads(void)
     if (n != 4) return 3;
     return bad ? 4 : 0;
 }
-
-/* libseccomp believing the kernel has no TSYNC (its cached probe forced to
- * "unsupported", as once seen under make soak): the filter still loads,
- * after a second probe, and still covers every thread. */
-static int tsync_probe_retry(void)
-{
-    if (avskey_harden_process() != AVSKEY_OK) return 1;
-    if (seccomp_api_set(1) != 0 || seccomp_api_get() != 1) return 2;   /* level 1: no TSYNC */
-    scmp_filter_ctx probe = seccomp_init(SCMP_ACT_ALLOW);
-    int forced = probe && seccomp_attr_set(probe, SCMP_FLTATR_CTL_TSYNC, 1) == -EOPNOTSUPP;
-    seccomp_release(probe);
-    if (!forced) return 3;                                  /* the setup really breaks TSYNC */
-    pthread_t t;
-    g_stop = 0;
-    if (pthread_create(&t, NULL, idle_thread, NULL) != 0) return 4;
-    avskey_err e = avskey_seccomp_apply(AVSKEY_SECCOMP_DENYLIST);
-    int seccomp_all = 1;
-    DIR *d = opendir("/proc/self/task");
-    for (struct dirent *de; d && (de = readdir(d));) {
-        if (de->d_name[0] == '.') continue;
-        char path[320], line[256];
-        snprintf(path, sizeof path, "/proc/self/task/%s/status", de->d_name);
-        FILE *f = fopen(path, "r");
-        while (f && fgets(line, sizeof line, f))
-            if (strncmp(line, "Seccomp:", 8) == 0 && !strstr(line, "2")) seccomp_all = 0;
-        if (f) fclose(f);
-    }
-    if (d) closedir(d);
-    g_stop = 1;
-    pthread_join(t, NULL);
-    if (e != AVSKEY_OK) return 5;
-    return seccomp_all ? 0 : 6;
-}
-
-TEST(sandbox_tsync_probe_retry)
-{
-    CHECK(exited_ok(in_child(tsync_probe_retry), "TSYNC probe retried"));
-}
-
 
 TEST(sandbox_caps_every_thread)
 {

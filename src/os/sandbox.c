@@ -347,6 +347,12 @@ avskey_err avskey_seccomp_apply(avskey_seccomp_profile profile)
         rc = seccomp_load(ctx);
     }
     seccomp_release(ctx);
+    /* seccomp(2) answering ENOSYS: valgrind (which does not emulate it), gVisor
+     * and some container runtimes; libseccomp then reports EOPNOTSUPP */
+    errno = 0;
+    if (rc && syscall(SYS_seccomp, 0 /* SECCOMP_SET_MODE_STRICT */, 1, NULL) == -1 && errno == ENOSYS)
+        return avskey_fail(AVSKEY_ERR_PERM, "seccomp(2) is not available here (valgrind or a sandboxed runtime?): "
+                                            "AVSKEY_SECCOMP=off runs without the filter (docs/sandbox.md)");
     if (rc)
         return avskey_fail(AVSKEY_ERR_PERM, "cannot load the seccomp filter (%s): %s", step,
                            strerror(rc < 0 ? -rc : rc));

@@ -201,7 +201,9 @@ def main():
             vlog = os.path.join(T, "valgrind.txt")
             vg = ["valgrind", "--leak-check=full", "--error-exitcode=1", "--errors-for-leak-kinds=definite,indirect",
                   f"--log-file={vlog}"]
-            r, text = soak("valgrind", vg, os.path.join(TOP, "build/avskey"), VG_SECS, VG_CONNS, T, dict(os.environ))
+            # valgrind does not emulate seccomp(2) (ENOSYS): its run goes without the filter
+            r, text = soak("valgrind", vg, os.path.join(TOP, "build/avskey"), VG_SECS, VG_CONNS, T,
+                           dict(os.environ, AVSKEY_SECCOMP="off"))
             vtext = open(vlog, errors="replace").read()
             m = re.search(r"ERROR SUMMARY: (\d+) errors", vtext)
             lost = re.search(r"definitely lost: ([\d,]+) bytes", vtext)

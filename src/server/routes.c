@@ -152,37 +152,34 @@ static int rest_sign_simple(char hex[258], int *apply, const char *body, size_t 
     return end - p == 1 && *p == '}';
 }
 
-/* Parses {"data": "0x..", "applyHash": bool}. Out: digest to sign. */
-static int rest_sign_digest(uint8_t digest[32], const char *body, size_t len)
+/* The digest to sign for data (lenient hex) and applyHash (-1 absent, 0, 1):
+ * keccak256(data), or data itself when applyHash is false (32 bytes). */
+static int digest_of(uint8_t digest[32], const char *data, int apply)
 {
-    char hex[258];
-    int apply_simple;
-    if (rest_sign_simple(hex, &apply_simple, body, len)) {
-        uint8_t *b = NULL;
-        size_t nb = 0;
-        int ok = lenient_hex(&b, &nb, hex);
-        if (ok && apply_simple == 0) {
-            ok = nb == 32;
-            if (ok) memcpy(digest, b, 32);
-        } else if (ok) {
-            avskey_keccak256(digest, b, nb);
-        }
-        free(b);
-        return ok;
-    }
-    json_t *doc = json_loadb(body, len, 0, NULL), *data = json_object_get(doc, "data");
-    json_t *apply = json_object_get(doc, "applyHash");
     uint8_t *bytes = NULL;
     size_t n = 0;
-    int ok = json_is_object(doc) && json_is_string(data) && json_string_length(data) > 0 &&
-             (!apply || json_is_boolean(apply)) && lenient_hex(&bytes, &n, json_string_value(data));
-    if (ok && apply && json_is_false(apply)) {
+    int ok = lenient_hex(&bytes, &n, data);
+    if (ok && apply == 0) {
         ok = n == 32;
         if (ok) memcpy(digest, bytes, 32);
     } else if (ok) {
         avskey_keccak256(digest, bytes, n);
     }
     free(bytes);
+    return ok;
+}
+
+/* Parses {"data": "0x..", "applyHash": bool}. Out: digest to sign. */
+static int rest_sign_digest(uint8_t digest[32], const char *body, size_t len)
+{
+    char hex[258];
+    int apply;
+    if (rest_sign_simple(hex, &apply, body, len)) return digest_of(digest, hex, apply);
+    json_t *doc = json_loadb(body, len, 0, NULL), *data = json_object_get(doc, "data");
+    json_t *japply = json_object_get(doc, "applyHash");
+    int ok = json_is_object(doc) && json_is_string(data) && json_string_length(data) > 0 &&
+             (!japply || json_is_boolean(japply)) &&
+             digest_of(digest, json_string_value(data), japply ? json_is_true(japply) : -1);
     json_decref(doc);
     return ok;
 }

@@ -94,6 +94,10 @@ AVSKEY_WUR int avskey_hex_decode_any_var(uint8_t *out, size_t *outlen, size_t ca
 /* Writes 2*len lowercase hex digits and a NUL to out (size >= 2*len+1). */
 void avskey_hex_encode(char *out, const uint8_t *in, size_t len);
 
+/* Normalizes a key identifier: lowercase hex without 0x, into out (cap).
+ * Returns: 1 if id is non-empty hex of the given byte length (0: any). */
+AVSKEY_WUR int avskey_id_normalize(char *out, size_t cap, const char *id, size_t bytes);
+
 #ifdef __cplusplus
 }
 #endif

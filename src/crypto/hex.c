@@ -59,3 +59,17 @@ void avskey_hex_encode(char *out, const uint8_t *in, size_t len)
     }
     out[2 * len] = '\0';
 }
+
+int avskey_id_normalize(char *out, size_t cap, const char *id, size_t bytes)
+{
+    if (id[0] == '0' && (id[1] == 'x' || id[1] == 'X')) id += 2;
+    size_t n = strlen(id);
+    if (n + 1 > cap || (bytes && n != 2 * bytes) || n == 0) return 0;
+    for (size_t i = 0; i <= n; i++) {
+        char c = id[i];
+        if (c >= 'A' && c <= 'F') c = (char)(c - 'A' + 'a');
+        if (i < n && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return 0;
+        out[i] = c;
+    }
+    return 1;
+}

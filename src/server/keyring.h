@@ -73,8 +73,5 @@ const avskey_key *avskey_keyring_by_address(const avskey_keyring *r, const char 
 const avskey_key *avskey_keyring_by_pubkey(const avskey_keyring *r, const char *pub);
 const avskey_key *avskey_keyring_by_g1(const avskey_keyring *r, const char *g1);
 
-/* Normalizes an identifier: lowercase, without 0x, into out (cap). Returns
- * 1 if it is hex of the given byte length (0: any). */
-int avskey_id_normalize(char *out, size_t cap, const char *id, size_t bytes);
 
 #endif

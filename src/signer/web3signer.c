@@ -357,26 +357,12 @@ static void curl_init_once(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-/* Lowercase hex of an identifier without 0x. Returns 0 if not hex. */
-static int norm_id(char *out, size_t cap, const char *id)
-{
-    if (id[0] == '0' && (id[1] == 'x' || id[1] == 'X')) id += 2;
-    size_t n = strlen(id);
-    if (n + 1 > cap) return 0;
-    for (size_t i = 0; i <= n; i++) {
-        char c = id[i];
-        if (c >= 'A' && c <= 'F') c = (char)(c - 'A' + 'a');
-        if (i < n && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return 0;
-        out[i] = c;
-    }
-    return 1;
-}
-
 /* Finds the key among the remote's public keys. */
 static avskey_err w3s_pick(avskey_signer *s, const char *key_id, json_t *arr)
 {
     char want[200] = "";
-    if (key_id && (!norm_id(want, sizeof want, key_id) || (strlen(want) != 40 && strlen(want) != 128)))
+    if (key_id &&
+        (!avskey_id_normalize(want, sizeof want, key_id, 0) || (strlen(want) != 40 && strlen(want) != 128)))
         return avskey_fail(AVSKEY_ERR_USAGE, "--key for web3signer must be a 0x address (40 hex digits) or a 0x public "
                                              "key (128 hex digits)");
     size_t i, found = 0, n = json_array_size(arr);
@@ -384,7 +370,7 @@ static avskey_err w3s_pick(avskey_signer *s, const char *key_id, json_t *arr)
     for (i = 0; i < n; i++) {
         char id[200], ah[41];
         const char *v = json_string_value(json_array_get(arr, i));
-        if (!v || !norm_id(id, sizeof id, v) || strlen(id) != 128 || !avskey_hex_decode_var(pub, 64, id))
+        if (!v || !avskey_id_normalize(id, sizeof id, v, 64) || !avskey_hex_decode_var(pub, 64, id))
             return bad_reply(s, "publicKeys: expected 0x + 128 hex digits");
         avskey_ecdsa_address_var(addr, pub);
         avskey_hex_encode(ah, addr, 20);
